@@ -1,0 +1,1 @@
+"""The ``loglake`` command."""

@@ -1,0 +1,118 @@
+"""``loglake ingest``: files and folders of deliveries, exports and API output into the lake."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from loglake.cli.options import lake_option
+from loglake.ingest.decode import decode_file
+from loglake.ingest.pipeline import Ingestor, IngestReport
+from loglake.ingest.store import open_store
+from loglake.settings import load_settings
+
+PROGRESS_MIN_FILES = 5
+"""A progress bar appears on a terminal when a command reads at least this many files."""
+
+
+@click.command()
+@lake_option
+@click.option(
+    "--log-group", help="Log group of files that do not name one (exports, get-log-events output)."
+)
+@click.option(
+    "--log-stream", help="Log stream of files that do not name one (get-log-events output)."
+)
+@click.option("--owner", help="Account ID recorded for files that do not name one.")
+@click.option("--region", help="Region recorded for files that do not name one.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def ingest(
+    lake: str,
+    log_group: str | None,
+    log_stream: str | None,
+    owner: str | None,
+    region: str | None,
+    paths: tuple[Path, ...],
+) -> None:
+    """Ingest files or folders of CloudWatch Logs deliveries into the lake.
+
+    Reads saved Lambda events (subscription, Kinesis, Firehose), Firehose objects from S3,
+    `aws logs filter-log-events` or `get-log-events` output, and CloudWatch export files,
+    gzip'd or not. Folders are read recursively. Every good file lands even when others are
+    bad; the command then exits 1 and names each bad file and why.
+    """
+    settings = load_settings()
+    ingestor = Ingestor(
+        store=open_store(lake, endpoint_url=settings.s3_endpoint_url),
+        row_group_rows=settings.row_group_rows,
+        default_region=region or settings.region,
+    )
+    files = sorted(_files(paths))
+    total = IngestReport()
+    bad: list[str] = []
+
+    console = Console(stderr=True)
+    show_progress = len(files) >= PROGRESS_MIN_FILES and console.is_terminal
+    with Progress(console=console, disable=not show_progress, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            bad.extend(_ingest_file(ingestor, path, total, log_group, log_stream, owner, region))
+            progress.advance(task)
+
+    click.echo(_summary(total, len(files), lake))
+    for line in bad:
+        click.echo(f"error: {line}", err=True)
+    if bad:
+        sys.exit(1)
+
+
+def _ingest_file(
+    ingestor: Ingestor,
+    path: Path,
+    total: IngestReport,
+    log_group: str | None,
+    log_stream: str | None,
+    owner: str | None,
+    region: str | None,
+) -> list[str]:
+    """Ingest one file; return a line per problem, naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [f"{path}: cannot be read: {error.strerror}"]
+
+    records = decode_file(
+        data, name=str(path), log_group=log_group, log_stream=log_stream, owner=owner, region=region
+    )
+    report, _ = ingestor.ingest(records, source="file")
+    total.merge(report)
+    return [f"{path}: {failure}" for failure in report.failures]
+
+
+def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from (
+                child
+                for child in path.rglob("*")
+                if child.is_file() and not any(part.startswith(".") for part in child.parts)
+            )
+        else:
+            yield path
+
+
+def _summary(report: IngestReport, files: int, lake: str) -> str:
+    summary = (
+        f"{files} file(s): {report.events_in} events in, {report.rows_out} rows written to "
+        f"{lake} in {len(report.objects)} object(s)"
+    )
+    if report.control_messages:
+        summary += f"; {report.control_messages} control message(s) skipped"
+    if report.quarantined:
+        summary += f"; {len(report.quarantined)} payload(s) quarantined under quarantine/"
+    return summary

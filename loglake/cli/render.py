@@ -1,0 +1,53 @@
+"""Print query results in the format a command was asked for."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from loglake.analytics.output import OutputFormat, plain_value, to_csv, to_json
+from loglake.analytics.sql import QueryResult
+
+MAX_CELL_CHARS = 200
+"""Table cells longer than this are cut with an ellipsis; JSON and CSV output is never cut."""
+
+
+def print_result(
+    result: QueryResult, output_format: OutputFormat, *, title: str | None = None
+) -> None:
+    """Print ``result`` as a table, JSON or CSV on standard output."""
+    if output_format == "json":
+        click.echo(to_json(result))
+    elif output_format == "csv":
+        click.echo(to_csv(result), nl=False)
+    else:
+        Console().print(_table(result, title))
+
+
+def _table(result: QueryResult, title: str | None) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    numeric = [_is_numeric(type_name) for type_name in result.types]
+    for column, right in zip(result.columns, numeric, strict=True):
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_cell(value) for value in row))
+    if not result.rows:
+        table.caption = "no rows"
+    return table
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(plain_value(value))
+    if len(text) > MAX_CELL_CHARS:
+        return text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def _is_numeric(type_name: str) -> bool:
+    return type_name.split("(")[0] in {
+        "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+        "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL",
+    }  # fmt: skip

@@ -1,0 +1,53 @@
+"""Time options of the CLI: ``--since 2h`` or ``--start TIME --end TIME``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import click
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w)\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``30s``, ``15m``, ``2h``, ``7d`` or ``1w`` into a timedelta."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise click.BadParameter(
+            f"{text!r} is not a duration: use a number and a unit, such as 15m, 2h or 7d"
+        )
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO 8601 time (UTC when it names no zone) or epoch milliseconds."""
+    stripped = text.strip()
+    if stripped.isdigit():
+        return datetime.fromtimestamp(int(stripped) / 1000, tz=UTC)
+    try:
+        parsed = datetime.fromisoformat(stripped)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a time: use ISO 8601 such as 2026-11-02T08:00:00Z, "
+            "or epoch milliseconds"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def resolve_range(
+    since: str | None, start: str | None, end: str | None, *, now: datetime, default_since: str
+) -> tuple[datetime, datetime]:
+    """Return [start, end) from ``--since`` or ``--start``/``--end``; ``--since`` ends now."""
+    if since is not None and (start is not None or end is not None):
+        raise click.UsageError("use either --since or --start/--end, not both")
+
+    if start is None:
+        return now - parse_duration(since or default_since), now
+
+    range_start = parse_time(start)
+    range_end = parse_time(end) if end is not None else now
+    if range_end <= range_start:
+        raise click.UsageError(f"--end {range_end:%Y-%m-%dT%H:%M:%SZ} is not after --start")
+    return range_start, range_end

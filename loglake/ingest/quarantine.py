@@ -1,0 +1,43 @@
+"""Keep payloads that could not be decoded, with the reason, under ``quarantine/``.
+
+A quarantined object is gzip'd JSON: ``reason``, ``source``, ``record_id``, ``received_at``
+and the payload's bytes in base64. Its name is a hash of the payload, so a payload
+quarantined twice on the same day is stored once.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+from datetime import UTC, datetime
+
+import orjson
+
+from loglake.ingest.store import LakeStore
+
+QUARANTINE_PREFIX = "quarantine"
+
+
+def quarantine_payload(
+    store: LakeStore,
+    payload: bytes,
+    *,
+    source: str,
+    record_id: str,
+    reason: str,
+    received_at_ms: int,
+) -> str:
+    """Store ``payload`` with the reason it was not ingested, and return its key."""
+    received_at = datetime.fromtimestamp(received_at_ms / 1000, tz=UTC)
+    document = {
+        "reason": reason,
+        "source": source,
+        "record_id": record_id,
+        "received_at": received_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "payload_base64": base64.b64encode(payload).decode("ascii"),
+    }
+    name = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    key = f"{QUARANTINE_PREFIX}/date={received_at:%Y-%m-%d}/{name}.json.gz"
+    store.put(key, gzip.compress(orjson.dumps(document), mtime=0))
+    return key

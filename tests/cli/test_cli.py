@@ -1,0 +1,101 @@
+"""The loglake command: ingest files, query, and the demo."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import orjson
+from click.testing import CliRunner
+
+from loglake.cli.main import cli
+from tests.helpers import awslogs_event, subscription_payload
+
+MESSAGES = [
+    "START RequestId: 5b7e1d22-9c4a-4e3f-b8d1-6a2c0f9e7d31 Version: $LATEST\n",
+    "2026-11-02T08:14:10.002Z\t5b7e1d22-9c4a-4e3f-b8d1-6a2c0f9e7d31\tERROR\tInvoke Error \t"
+    '{"errorType":"TypeError","errorMessage":"x is not a function",'
+    '"stack":["TypeError: x is not a function"]}\n',
+    "REPORT RequestId: 5b7e1d22-9c4a-4e3f-b8d1-6a2c0f9e7d31\tDuration: 12.00 ms\t"
+    "Billed Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n",
+]
+
+
+def write_inputs(folder: Path) -> None:
+    folder.mkdir()
+    event = awslogs_event(subscription_payload(MESSAGES, log_group="/aws/lambda/checkout"))
+    (folder / "event.json").write_bytes(orjson.dumps(event))
+    (folder / "firehose-object.gz").write_bytes(
+        gzip.compress(orjson.dumps(subscription_payload(["hello\n"], first_id=900)))
+    )
+
+
+def test_ingest_then_sql_json(tmp_path: Path) -> None:
+    inputs, lake = tmp_path / "inputs", tmp_path / "lake"
+    write_inputs(inputs)
+    runner = CliRunner()
+
+    ingested = runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    assert ingested.exit_code == 0, ingested.output
+    assert "4 events in, 4 rows written" in ingested.output
+
+    queried = runner.invoke(
+        cli,
+        ["sql", "--lake", str(lake), "--format", "json",
+         "SELECT function_name, status, error_type FROM invocations"],
+    )  # fmt: skip
+    assert queried.exit_code == 0, queried.output
+    assert json.loads(queried.output) == [
+        {"function_name": "checkout", "status": "error", "error_type": "TypeError"}
+    ]
+
+
+def test_ingest_twice_same_rows(tmp_path: Path) -> None:
+    inputs, lake = tmp_path / "inputs", tmp_path / "lake"
+    write_inputs(inputs)
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    counted = runner.invoke(
+        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT count(*) AS n FROM logs"]
+    )
+    assert counted.output == "n\n4\n"
+
+
+def test_bad_file_named_and_rest_lands(tmp_path: Path) -> None:
+    inputs, lake = tmp_path / "inputs", tmp_path / "lake"
+    write_inputs(inputs)
+    (inputs / "notes.txt").write_text("this is not a delivery\n")
+    result = CliRunner().invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    assert result.exit_code == 1
+    assert f"error: {inputs / 'notes.txt'}:" in result.output
+    assert "4 events in, 4 rows written" in result.output
+    assert len(list(lake.glob("quarantine/*/*.json.gz"))) == 1
+
+
+def test_sql_error_exits_one(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["sql", "--lake", str(tmp_path), "DROP VIEW logs"])
+    assert result.exit_code == 1
+    assert "only SELECT statements are allowed" in result.output
+
+
+def test_lake_from_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    inputs, lake = tmp_path / "inputs", tmp_path / "env-lake"
+    write_inputs(inputs)
+    monkeypatch.setenv("LOGLAKE_LAKE", str(lake))
+    result = CliRunner().invoke(cli, ["ingest", str(inputs)])
+    assert result.exit_code == 0, result.output
+    assert list(lake.glob("logs/*/*/*.parquet"))
+
+
+def test_demo_summary_covers_every_function(tmp_path: Path) -> None:
+    from loglake.demo import SAMPLE_FUNCTIONS
+
+    result = CliRunner().invoke(
+        cli,
+        ["demo", "--lake", str(tmp_path / "lake"), "--date", "2026-11-02", "--invocations", "300"],
+    )
+    assert result.exit_code == 0, result.output
+    for name in SAMPLE_FUNCTIONS:
+        assert name in result.output
