@@ -30,15 +30,14 @@ failed_requests AS (
     GROUP BY function_name
 )
 SELECT
-    reports.function_name AS function,
+    reports.function_name AS "function",
     invocations,
     coalesce(errors, 0) AS errors,
-    cold_starts,
+    cold_starts AS "cold starts",
     timeouts,
-    out_of_memory,
-    p95_duration_ms,
-    max_memory_used_mb,
-    memory_size_mb
+    out_of_memory AS "OOM kills",
+    p95_duration_ms AS "p95 ms",
+    format('{} / {}', max_memory_used_mb, memory_size_mb) AS "max used / size MB"
 FROM reports
 LEFT JOIN failed_requests USING (function_name)
 ORDER BY function

@@ -9,6 +9,9 @@ from rich.table import Table
 from loglake.analytics.output import OutputFormat, plain_value, to_csv, to_json
 from loglake.analytics.sql import QueryResult
 
+PIPED_WIDTH = 200
+"""Columns a table may use when standard output is not a terminal."""
+
 MAX_CELL_CHARS = 200
 """Table cells longer than this are cut with an ellipsis; JSON and CSV output is never cut."""
 
@@ -22,7 +25,11 @@ def print_result(
     elif output_format == "csv":
         click.echo(to_csv(result), nl=False)
     else:
-        Console().print(_table(result, title))
+        console = Console()
+        if not console.is_terminal:
+            # Piped output has no width to fit; keep rows on one line for logs and files.
+            console = Console(width=PIPED_WIDTH)
+        console.print(_table(result, title))
 
 
 def _table(result: QueryResult, title: str | None) -> Table:

@@ -21,7 +21,7 @@ OUT_OF_MEMORY = "Runtime.OutOfMemory"
 class _Evidence:
     timed_out: bool = False
     error_type: str | None = None
-    runtime_killed: bool = False
+    runtime_exited: bool = False
 
 
 def apply_invocation_context(lines: Sequence[ParsedLine]) -> None:
@@ -49,8 +49,10 @@ def _record_evidence(evidence: _Evidence, line: ParsedLine) -> None:
         evidence.timed_out = True
     elif line.status == "error":
         evidence.error_type = line.error_type or evidence.error_type
-        if line.error_type == "Runtime.ExitError":
-            evidence.runtime_killed = True
+        # "Runtime exited with error: signal: killed" names Runtime.ExitError on its own
+        # line, in the next event, or not at all.
+        if line.type == "PLATFORM" and line.error_type in (None, "Runtime.ExitError"):
+            evidence.runtime_exited = True
 
 
 def _settle_report(report: ParsedLine, evidence: _Evidence | None) -> None:
@@ -69,11 +71,11 @@ def _settle_report(report: ParsedLine, evidence: _Evidence | None) -> None:
         report.status = "success"
     elif evidence.timed_out:
         report.status = "timeout"
-    elif evidence.runtime_killed and memory_full:
+    elif evidence.runtime_exited and memory_full:
         report.status = "error"
         report.error_type = OUT_OF_MEMORY
-    elif evidence.error_type is not None or evidence.runtime_killed:
+    elif evidence.error_type is not None or evidence.runtime_exited:
         report.status = "error"
-        report.error_type = evidence.error_type
+        report.error_type = evidence.error_type or "Runtime.ExitError"
     else:
         report.status = "success"

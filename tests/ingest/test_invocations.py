@@ -75,3 +75,10 @@ def test_unhandled_error_line_marks_report_failed() -> None:
     apply_invocation_context([thrown, line])
     assert line.status == "error"
     assert line.error_type == "TypeError"
+
+
+def test_runtime_exit_without_type_counts() -> None:
+    killed = ParsedLine(type="PLATFORM", request_id=REQUEST, status="error")
+    line = report(max_memory_used_mb=128)
+    apply_invocation_context([killed, line])
+    assert line.error_type == "Runtime.OutOfMemory"

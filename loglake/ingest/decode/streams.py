@@ -195,11 +195,20 @@ def parse_json_value(payload: bytes) -> JsonValue:
         error = exc
 
     try:
-        payload.decode("utf-8")
+        text = payload.decode("utf-8")
     except UnicodeDecodeError:
         return _parse_invalid_utf8(payload)
 
-    return JsonValue(payload, error=f"not valid JSON ({error})")
+    # orjson rejects lone surrogate escapes such as "\ud800" and integers beyond 64 bits,
+    # which the standard library accepts; the rows keep such surrogates as escape text.
+    try:
+        return JsonValue(payload, json.loads(text, parse_constant=_reject_constant))
+    except (ValueError, RecursionError):
+        return JsonValue(payload, error=f"not valid JSON ({error})")
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _parse_invalid_utf8(payload: bytes) -> JsonValue:

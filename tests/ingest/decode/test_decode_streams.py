@@ -134,3 +134,10 @@ def test_json_deep_nesting_is_error() -> None:
 
 def test_json_whitespace_only() -> None:
     assert parse_json_values(b" \n\t ") == []
+
+
+def test_json_lone_surrogate_escape_accepted() -> None:
+    (value,) = parse_json_values(b'{"message":"bad \\ud800 text"}')
+
+    assert value.error is None
+    assert value.value == {"message": "bad \ud800 text"}
