@@ -38,7 +38,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / "ingest.zip"
         built = subprocess.run(
-            [sys.executable, str(ROOT / "deploy" / "package.py"), str(archive), "--from-environment"],
+            [
+                sys.executable,
+                str(ROOT / "deploy" / "package.py"),
+                str(archive),
+                "--from-environment",
+            ],
             check=True,
             capture_output=True,
             text=True,
@@ -52,8 +57,10 @@ def main() -> None:
         baseline = _times(tree, "pass", runs, Path(folder))
 
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, runs: {runs}")
-    print(f"package: {sizes['zipped_bytes'] / 1e6:.1f} MB zipped, "
-          f"{sizes['unzipped_bytes'] / 1e6:.1f} MB unzipped")
+    print(
+        f"package: {sizes['zipped_bytes'] / 1e6:.1f} MB zipped, "
+        f"{sizes['unzipped_bytes'] / 1e6:.1f} MB unzipped"
+    )
     print(f"import loglake.ingest.handler: median {statistics.median(handler) * 1000:.0f} ms "
           f"(min {min(handler) * 1000:.0f}, max {max(handler) * 1000:.0f}); "
           f"empty start: {statistics.median(baseline) * 1000:.1f} ms")  # fmt: skip
