@@ -100,10 +100,13 @@ def runtime_requirements() -> list[str]:
 
 
 def _pip_install(tree: Path, arch: str, python: str) -> None:
-    platform = "manylinux2014_aarch64" if arch == "arm64" else "manylinux2014_x86_64"
+    # Lambda's Python 3.12 and 3.13 runtimes run on Amazon Linux 2023 (glibc 2.34), so
+    # manylinux_2_28 wheels, the only ones pyarrow 26 publishes for aarch64, load there.
+    machine = "aarch64" if arch == "arm64" else "x86_64"
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--target", str(tree),
-        "--platform", platform, "--implementation", "cp", "--python-version", python,
+        "--platform", f"manylinux2014_{machine}", "--platform", f"manylinux_2_28_{machine}",
+        "--implementation", "cp", "--python-version", python,
         "--only-binary=:all:", "--no-compile", *runtime_requirements(),
     ]  # fmt: skip
     subprocess.run(command, check=True)
