@@ -84,7 +84,12 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Build the ingest Lambda's zip.")
     parser.add_argument("output", help="Path of the zip to write.")
     parser.add_argument("--arch", choices=("arm64", "x86_64"), default="arm64")
-    parser.add_argument("--python", default="3.13", help="Lambda runtime's Python version.")
+    parser.add_argument(
+        "--python",
+        choices=("3.12", "3.13"),
+        default="3.13",
+        help="Python version of the Lambda runtime; both run on Amazon Linux 2023.",
+    )
     parser.add_argument(
         "--from-environment",
         action="store_true",

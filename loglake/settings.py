@@ -36,9 +36,24 @@ ROW_GROUP_ROWS = Setting(
     "131072",
     "Rows per Parquet row group; smaller groups let needle lookups skip more data.",
 )
+MAX_FILE_MB = Setting(
+    "LOGLAKE_MAX_FILE_MB",
+    "256",
+    "Largest decompressed file loglake ingest reads, in MiB; a guard against gzip bombs. "
+    "Memory use peaks near 20 times this size, because the whole file is parsed at once.",
+)
 LOG_LEVEL = Setting("LOGLAKE_LOG_LEVEL", "INFO", "Level of loglake's own JSON logs.")
 
-ALL_SETTINGS: tuple[Setting, ...] = (LAKE, REGION, S3_ENDPOINT_URL, ROW_GROUP_ROWS, LOG_LEVEL)
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+ALL_SETTINGS: tuple[Setting, ...] = (
+    LAKE,
+    REGION,
+    S3_ENDPOINT_URL,
+    ROW_GROUP_ROWS,
+    MAX_FILE_MB,
+    LOG_LEVEL,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +64,7 @@ class Settings:
     region: str | None
     s3_endpoint_url: str | None
     row_group_rows: int
+    max_file_bytes: int
     log_level: str
 
 
@@ -59,17 +75,30 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     def read(setting: Setting) -> str | None:
         return env.get(setting.env) or setting.default
 
-    row_group_rows = read(ROW_GROUP_ROWS) or ""
-    if not row_group_rows.isdigit() or int(row_group_rows) == 0:
+    row_group_rows = _positive_integer(ROW_GROUP_ROWS, read(ROW_GROUP_ROWS))
+    max_file_mb = _positive_integer(MAX_FILE_MB, read(MAX_FILE_MB))
+
+    log_level = (read(LOG_LEVEL) or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
         raise ValueError(
-            f"{ROW_GROUP_ROWS.env}={row_group_rows!r} is invalid: expected a positive integer "
-            f"such as {ROW_GROUP_ROWS.default}"
+            f"{LOG_LEVEL.env}={log_level!r} is invalid: expected one of {', '.join(_LOG_LEVELS)}"
         )
 
     return Settings(
         lake=read(LAKE) or "lake",
         region=read(REGION),
         s3_endpoint_url=read(S3_ENDPOINT_URL),
-        row_group_rows=int(row_group_rows),
-        log_level=(read(LOG_LEVEL) or "INFO").upper(),
+        row_group_rows=row_group_rows,
+        max_file_bytes=max_file_mb * 1024 * 1024,
+        log_level=log_level,
     )
+
+
+def _positive_integer(setting: Setting, value: str | None) -> int:
+    text = value or ""
+    if not text.isdigit() or int(text) == 0:
+        raise ValueError(
+            f"{setting.env}={text!r} is invalid: expected a positive integer such as "
+            f"{setting.default}"
+        )
+    return int(text)

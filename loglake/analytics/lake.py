@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from loglake.analytics.s3 import enable_s3
 from loglake.ingest.schema import LOGS_SCHEMA
+from loglake.ingest.store import check_lake_url
 
 LOGS_GLOB = "logs/*/*/*.parquet"
 HIVE_TYPES = "{'date': DATE, 'hour': INTEGER}"
@@ -50,6 +51,8 @@ class Lake:
 
     url: str
     connection: duckdb.DuckDBPyConnection
+    empty: bool
+    """True when the lake has no log objects yet, so every query returns no rows."""
 
 
 def open_lake(url: str, *, endpoint_url: str | None = None) -> Lake:
@@ -62,17 +65,18 @@ def open_lake(url: str, *, endpoint_url: str | None = None) -> Lake:
     if root.startswith("s3://"):
         enable_s3(connection, endpoint_url)
 
-    _create_logs_view(connection, root)
+    empty = not _create_logs_view(connection, root)
     connection.execute(
         f"CREATE VIEW invocations AS SELECT {', '.join(INVOCATION_COLUMNS)} "
         "FROM logs WHERE type = 'REPORT'"
     )
     _sandbox(connection, root)
-    return Lake(url=root, connection=connection)
+    return Lake(url=root, connection=connection, empty=empty)
 
 
 def _lake_root(url: str) -> str:
     """Return the lake's root as DuckDB addresses it: an absolute folder or an s3:// prefix."""
+    check_lake_url(url)
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         return url.rstrip("/")
@@ -83,17 +87,19 @@ def _lake_root(url: str) -> str:
     return str(Path(parsed.path if parsed.scheme == "file" else url).resolve())
 
 
-def _create_logs_view(connection: duckdb.DuckDBPyConnection, root: str) -> None:
+def _create_logs_view(connection: duckdb.DuckDBPyConnection, root: str) -> bool:
+    """Create the ``logs`` view; return whether the lake has any log objects."""
     pattern = _literal(f"{root}/{LOGS_GLOB}")
     found = connection.execute(f"SELECT count(*) FROM glob({pattern})").fetchone()
     if found is None or found[0] == 0:
         _create_empty_logs_view(connection)
-        return
+        return False
 
     connection.execute(
         f"CREATE VIEW logs AS SELECT * FROM read_parquet({pattern}, hive_partitioning = true, "
         f"hive_types = {HIVE_TYPES}, union_by_name = true)"
     )
+    return True
 
 
 def _create_empty_logs_view(connection: duckdb.DuckDBPyConnection) -> None:
@@ -109,6 +115,8 @@ def _create_empty_logs_view(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _sandbox(connection: duckdb.DuckDBPyConnection, root: str) -> None:
+    # DuckDB also allows its temporary folder (./.tmp by default); queries need none.
+    connection.execute("SET temp_directory = ''")
     connection.execute(f"SET allowed_directories = [{_literal(root + '/')}]")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 import orjson
 
@@ -20,9 +21,16 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat(timespec="milliseconds") + "Z"
+        precision = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+        return value.isoformat(timespec=precision) + "Z"
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return f"PT{value.total_seconds():.6f}".rstrip("0").rstrip(".") + "S"
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, bytes):
@@ -35,12 +43,27 @@ def plain_value(value: Any) -> Any:
 
 
 def to_json(result: QueryResult) -> str:
-    """Return one JSON array with an object per row."""
+    """Return one JSON array with an object per row.
+
+    A column name that repeats (a join of two tables with a ``timestamp`` each) gets a
+    suffix, ``timestamp_2``, so no value is lost to a duplicate key.
+    """
+    columns = unique_names(result.columns)
     rows = [
-        {column: plain_value(value) for column, value in zip(result.columns, row, strict=True)}
+        {column: plain_value(value) for column, value in zip(columns, row, strict=True)}
         for row in result.rows
     ]
     return orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()
+
+
+def unique_names(columns: list[str]) -> list[str]:
+    """Return the column names with ``_2``, ``_3``, ... added to repeats."""
+    seen: dict[str, int] = {}
+    names = []
+    for column in columns:
+        seen[column] = seen.get(column, 0) + 1
+        names.append(column if seen[column] == 1 else f"{column}_{seen[column]}")
+    return names
 
 
 def to_csv(result: QueryResult) -> str:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import orjson
 
 from loglake.analytics.lake import Lake
 
 
 class QueryError(ValueError):
     """SQL that loglake will not run, or that DuckDB rejected."""
+
+
+ALLOWED_TABLE_FUNCTIONS = frozenset(
+    {"range", "generate_series", "unnest", "json_each", "json_tree"}
+)
+"""Table functions a query may call: they compute rows and read no files.
+
+The sandbox already keeps DuckDB inside the lake's folder or prefix, but DuckDB checks a
+path as written and resolves ``..`` in S3 URLs only after the check, so queries read the
+lake through its views and never name files themselves.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +47,9 @@ def run_select(lake: Lake, sql: str, parameters: Sequence[Any] = ()) -> QueryRes
         raise QueryError(f"expected exactly one SQL statement, found {len(statements)}")
     if statements[0].type != duckdb.StatementType.SELECT:
         raise QueryError(
-            f"only SELECT statements are allowed; this is a {statements[0].type.name} statement"
+            f"only SELECT statements are allowed; this one is {statements[0].type.name}"
         )
+    _check_sources(lake, sql)
 
     try:
         cursor = lake.connection.execute(sql, list(parameters))
@@ -49,3 +62,36 @@ def run_select(lake: Lake, sql: str, parameters: Sequence[Any] = ()) -> QueryRes
         types=[str(column[1]) for column in description],
         rows=cursor.fetchall(),
     )
+
+
+def _check_sources(lake: Lake, sql: str) -> None:
+    """Reject a query that reads files directly, by table function or by a quoted path."""
+    serialized = lake.connection.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
+    tree = orjson.loads(serialized[0]) if serialized else {}
+    for node in _nodes(tree):
+        kind = node.get("type")
+        if kind == "TABLE_FUNCTION":
+            name = str(node.get("function", {}).get("function_name", ""))
+            if name.lower() not in ALLOWED_TABLE_FUNCTIONS:
+                raise QueryError(
+                    f"table function {name}() is not allowed: query the views logs and "
+                    "invocations, which already read the lake"
+                )
+        elif kind == "BASE_TABLE":
+            table = str(node.get("table_name", ""))
+            if any(character in table for character in "./\\:"):
+                raise QueryError(
+                    f"reading the file {table!r} directly is not allowed: query the views "
+                    "logs and invocations, which already read the lake"
+                )
+
+
+def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            yield node
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)

@@ -28,7 +28,11 @@ from loglake.cli.render import print_result
     help="UTC day the sample covers.  [default: yesterday]",
 )
 @click.option(
-    "--invocations", default=2000, show_default=True, help="Invocations across all functions."
+    "--invocations",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Invocations across all functions.",
 )
 @click.option("--seed", default=7, show_default=True, help="Seed of the sample generator.")
 def demo(lake: str, day: datetime | None, invocations: int, seed: int) -> None:

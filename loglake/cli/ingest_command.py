@@ -61,12 +61,24 @@ def ingest(
     with Progress(console=console, disable=not show_progress, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
-            bad.extend(_ingest_file(ingestor, path, total, log_group, log_stream, owner, region))
+            bad.extend(
+                _ingest_file(
+                    ingestor,
+                    path,
+                    total,
+                    log_group,
+                    log_stream,
+                    owner,
+                    region,
+                    settings.max_file_bytes,
+                )
+            )
             progress.advance(task)
 
     click.echo(_summary(total, len(files), lake))
     for line in bad:
-        click.echo(f"error: {line}", err=True)
+        # A file name that is not UTF-8 holds lone surrogates, which stderr cannot encode.
+        click.echo(f"error: {line}".encode("utf-8", "backslashreplace").decode(), err=True)
     if bad:
         sys.exit(1)
 
@@ -79,28 +91,39 @@ def _ingest_file(
     log_stream: str | None,
     owner: str | None,
     region: str | None,
+    max_file_bytes: int,
 ) -> list[str]:
     """Ingest one file; return a line per problem, naming the file."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        return [f"{path}: cannot be read: {error.strerror}"]
+        return [f"file {path}: cannot be read: {error.strerror}"]
 
     records = decode_file(
-        data, name=str(path), log_group=log_group, log_stream=log_stream, owner=owner, region=region
+        data,
+        name=str(path),
+        log_group=log_group,
+        log_stream=log_stream,
+        owner=owner,
+        region=region,
+        max_decompressed_bytes=max_file_bytes,
     )
     report, _ = ingestor.ingest(records, source="file")
     total.merge(report)
-    return [f"{path}: {failure}" for failure in report.failures]
+    # Each failure already names its file and the record within it, as "file <path>#<n>".
+    return report.failures
 
 
 def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
+            # Hidden files and folders inside the given folder are skipped; the folder's own
+            # path may contain any name, such as "..".
             yield from (
                 child
                 for child in path.rglob("*")
-                if child.is_file() and not any(part.startswith(".") for part in child.parts)
+                if child.is_file()
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
             )
         else:
             yield path

@@ -5,12 +5,21 @@ from __future__ import annotations
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from loglake.analytics.output import OutputFormat, plain_value, to_csv, to_json
 from loglake.analytics.sql import QueryResult
 
 PIPED_WIDTH = 200
 """Columns a table may use when standard output is not a terminal."""
+
+# C0 and C1 control characters other than tab and newline, shown as escapes (\x1b) so a
+# log line cannot drive the terminal.
+_CONTROL_CHARACTERS = {
+    code: f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+    if code not in (0x09, 0x0A)
+}
 
 MAX_CELL_CHARS = 200
 """Table cells longer than this are cut with an ellipsis; JSON and CSV output is never cut."""
@@ -44,13 +53,14 @@ def _table(result: QueryResult, title: str | None) -> Table:
     return table
 
 
-def _cell(value: object) -> str:
+def _cell(value: object) -> Text:
+    """Return a cell as literal text: log lines may hold ``[markup]`` and terminal escapes."""
     if value is None:
-        return ""
-    text = str(plain_value(value))
+        return Text("")
+    text = str(plain_value(value)).translate(_CONTROL_CHARACTERS)
     if len(text) > MAX_CELL_CHARS:
-        return text[: MAX_CELL_CHARS - 1] + "…"
-    return text
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return Text(text)
 
 
 def _is_numeric(type_name: str) -> bool:

@@ -24,6 +24,12 @@ def sql(lake: str, output_format: OutputFormat, query: str) -> None:
       loglake sql "SELECT function_name, count(*) FROM invocations GROUP BY ALL"
     """
     opened = open_lake(lake, endpoint_url=load_settings().s3_endpoint_url)
+    if opened.empty:
+        click.echo(
+            f"warning: {opened.url} holds no log objects yet; add some with loglake ingest, "
+            "loglake import or loglake demo",
+            err=True,
+        )
     try:
         result = run_select(opened, query)
     except QueryError as error:

@@ -31,9 +31,9 @@ def quarantine_payload(
     """Store ``payload`` with the reason it was not ingested, and return its key."""
     received_at = datetime.fromtimestamp(received_at_ms / 1000, tz=UTC)
     document = {
-        "reason": reason,
+        "reason": _utf8(reason),
         "source": source,
-        "record_id": record_id,
+        "record_id": _utf8(record_id),
         "received_at": received_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "payload_base64": base64.b64encode(payload).decode("ascii"),
     }
@@ -41,3 +41,8 @@ def quarantine_payload(
     key = f"{QUARANTINE_PREFIX}/date={received_at:%Y-%m-%d}/{name}.json.gz"
     store.put(key, gzip.compress(orjson.dumps(document), mtime=0))
     return key
+
+
+def _utf8(text: str) -> str:
+    """Escape lone surrogates, which file names that are not UTF-8 decode to."""
+    return text.encode("utf-8", "backslashreplace").decode()

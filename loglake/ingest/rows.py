@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,22 +17,54 @@ from loglake.ingest.naming import function_identity
 from loglake.ingest.parse import parse_message
 from loglake.ingest.schema import LOGS_SCHEMA
 
-_PARSED_COLUMNS = (
-    "type",
-    "level",
-    "request_id",
-    "trace_id",
-    "segment_id",
-    "error_type",
-    "duration_ms",
-    "billed_duration_ms",
-    "init_duration_ms",
-    "restore_duration_ms",
-    "memory_size_mb",
-    "max_memory_used_mb",
-    "status",
-    "cold_start",
-)
+_MAX_EPOCH_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z, the last instant a partition's date can name."""
+
+_INT32_MAX = 2**31 - 1
+
+
+def _text(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "backslashreplace").decode()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if abs(value) < 1e300 else None
+
+
+def _int32(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if -_INT32_MAX <= value <= _INT32_MAX else None
+
+
+def _boolean(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+# A value a parser took from a line that does not fit its column (a memory size beyond
+# 32 bits, say) becomes null, so one odd line never fails its batch; the message keeps it.
+_PARSED_COLUMNS: dict[str, Callable[[object], object]] = {
+    "type": _text,
+    "level": _text,
+    "request_id": _text,
+    "trace_id": _text,
+    "segment_id": _text,
+    "error_type": _text,
+    "duration_ms": _number,
+    "billed_duration_ms": _number,
+    "init_duration_ms": _number,
+    "restore_duration_ms": _number,
+    "memory_size_mb": _int32,
+    "max_memory_used_mb": _int32,
+    "status": _text,
+    "cold_start": _boolean,
+}
 
 
 @dataclass(slots=True)
@@ -81,22 +113,18 @@ def _append_batch(
 
     function_name, stream_version = function_identity(batch.log_group, batch.log_stream)
     region = batch.region or default_region
+    timestamps = _event_timestamps(batch.events, parsed, ingestion_time_ms, stats)
     seen: dict[tuple[int | None, str], int] = {}
 
-    for event, line in zip(batch.events, parsed, strict=True):
+    for event, line, timestamp in zip(batch.events, parsed, timestamps, strict=True):
         stats.events += 1
-        timestamp = event.timestamp_ms if event.timestamp_ms is not None else line.timestamp_ms
-        if timestamp is None:
-            stats.without_timestamp += 1
-            timestamp = ingestion_time_ms
-
         event_id = event.event_id
         if not event_id:
             stats.without_event_id += 1
             event_id = _content_event_id(batch, event, seen)
 
         columns["timestamp"].append(timestamp)
-        columns["ingestion_time"].append(event.ingestion_time_ms or ingestion_time_ms)
+        columns["ingestion_time"].append(_epoch_ms(event.ingestion_time_ms) or ingestion_time_ms)
         columns["account"].append(batch.owner)
         columns["region"].append(region)
         columns["log_group"].append(batch.log_group)
@@ -106,8 +134,41 @@ def _append_batch(
         columns["function_version"].append(line.function_version or stream_version)
         columns["message"].append(_encodable(event.message, stats))
         columns["fields"].append(_fields_json(line, stats))
-        for name in _PARSED_COLUMNS:
-            columns[name].append(getattr(line, name))
+        for name, check in _PARSED_COLUMNS.items():
+            columns[name].append(check(getattr(line, name)))
+
+
+def _event_timestamps(
+    events: list[LogEvent], parsed: list[ParsedLine], ingestion_time_ms: int, stats: RowStats
+) -> list[int]:
+    """Return each event's time: its own, else the time its line states, else a neighbour's.
+
+    Events of one stream arrive in order, so an event without a usable time takes the time of
+    the event before it (or after it, at the start of a batch). Only a batch where no event
+    has a time falls back to the ingestion time. Times outside years 1970 to 9999 count as
+    missing, because partitions and Arrow timestamps cannot hold them.
+    """
+    own: list[int | None] = []
+    for event, line in zip(events, parsed, strict=True):
+        timestamp = _epoch_ms(event.timestamp_ms)
+        own.append(timestamp if timestamp is not None else _epoch_ms(line.timestamp_ms))
+
+    known = [timestamp for timestamp in own if timestamp is not None]
+    previous = known[0] if known else ingestion_time_ms
+    filled = []
+    for timestamp in own:
+        if timestamp is None:
+            stats.without_timestamp += 1
+            timestamp = previous
+        filled.append(timestamp)
+        previous = timestamp
+    return filled
+
+
+def _epoch_ms(value: int | None) -> int | None:
+    if value is None or not 0 <= value <= _MAX_EPOCH_MS:
+        return None
+    return value
 
 
 def _content_event_id(

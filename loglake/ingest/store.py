@@ -44,8 +44,11 @@ class LocalStore:
     def put(self, key: str, body: bytes) -> None:
         """Write through a temporary file and rename it, so a reader sees all or nothing."""
         path = self.root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError as error:
+            raise LakeWriteError(f"writing {path} failed: {error}") from error
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(body)
@@ -116,8 +119,30 @@ class S3Store:
                 yield item["Key"][strip:]
 
 
+_GLOB_CHARACTERS = frozenset("*?[]{}")
+
+
+def check_lake_url(url: str) -> None:
+    """Raise ValueError, naming the fix, for a lake URL that readers could not address.
+
+    DuckDB reads the lake through glob patterns, so the URL must not contain glob
+    characters of its own.
+    """
+    if not url.strip():
+        raise ValueError("the lake URL is empty: use a local folder or s3://bucket/prefix")
+    found = sorted(_GLOB_CHARACTERS.intersection(url))
+    if found:
+        raise ValueError(
+            f"lake URL {url!r} contains {' '.join(found)}, which DuckDB reads as glob "
+            "patterns: choose a folder or prefix without them"
+        )
+    if ".." in url.split("/") and url.startswith("s3://"):
+        raise ValueError(f"lake URL {url!r} contains '..': name the S3 prefix directly")
+
+
 def open_store(url: str, *, s3_client: Any = None, endpoint_url: str | None = None) -> LakeStore:
     """Open the store for a lake URL: ``s3://bucket/prefix`` or a local folder path."""
+    check_lake_url(url)
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         if not parsed.netloc:

@@ -67,12 +67,15 @@ def partition_key(hour: int) -> str:
 
 
 def object_name(part: pa.Table) -> str:
-    """Name an object by the log groups and event IDs it holds, in row order."""
+    """Name an object by the log streams and event IDs it holds, in row order.
+
+    CloudWatch's event IDs are unique, but moto and hand-made payloads reuse small numbers
+    across streams, so the group and stream are part of each event's identity here.
+    """
     digest = hashlib.blake2b(digest_size=16)
-    for log_group, event_id in zip(
-        part["log_group"].to_pylist(), part["event_id"].to_pylist(), strict=True
-    ):
-        digest.update(f"{log_group}\0{event_id}\n".encode("utf-8", "backslashreplace"))
+    columns = (part["log_group"], part["log_stream"], part["event_id"])
+    for log_group, log_stream, event_id in zip(*(c.to_pylist() for c in columns), strict=True):
+        digest.update(f"{log_group}\0{log_stream}\0{event_id}\n".encode("utf-8", "replace"))
     return digest.hexdigest()
 
 

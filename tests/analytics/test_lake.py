@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from loglake.analytics.lake import open_lake
@@ -78,13 +79,46 @@ def test_two_statements_rejected(lake_path: Path) -> None:
         run_select(open_lake(str(lake_path)), "SELECT 1; SELECT 2")
 
 
-def test_files_outside_lake_unreadable(
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT * FROM read_csv('{outside}')", "table function read_csv"),
+        ("SELECT * FROM read_text('.tmp/x')", "table function read_text"),
+        ("WITH t AS (SELECT * FROM glob('/*')) SELECT * FROM t", "table function glob"),
+        ("SELECT * FROM '{outside}'", "reading the file"),
+        ("SELECT * FROM 's3://bucket/lake/../other/x.parquet'", "reading the file"),
+    ],
+)
+def test_queries_cannot_name_files(
+    lake_path: Path, tmp_path_factory: pytest.TempPathFactory, query: str, message: str
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.csv"
+    outside.write_text("a\n1\n")
+    with pytest.raises(QueryError, match=message):
+        run_select(open_lake(str(lake_path)), query.format(outside=outside))
+
+
+def test_sandbox_blocks_files_outside_lake(
     lake_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     outside = tmp_path_factory.mktemp("outside") / "secret.csv"
     outside.write_text("a\n1\n")
-    with pytest.raises(QueryError, match="Permission"):
-        run_select(open_lake(str(lake_path)), f"SELECT * FROM read_csv('{outside}')")
+    connection = open_lake(str(lake_path)).connection
+    with pytest.raises(duckdb.PermissionException):
+        connection.execute(f"SELECT * FROM read_csv('{outside}')")
+    with pytest.raises(duckdb.Error, match="locked"):
+        connection.execute("SET enable_external_access = true")
+
+
+def test_range_table_function_allowed(lake_path: Path) -> None:
+    result = run_select(open_lake(str(lake_path)), "SELECT count(*) FROM range(3)")
+    assert result.rows == [(3,)]
+
+
+@pytest.mark.parametrize("url", ["", "lake[x]", "lake*", "s3://bucket/a/../b"])
+def test_unaddressable_lake_url_rejected(url: str) -> None:
+    with pytest.raises(ValueError, match="lake URL"):
+        open_lake(url)
 
 
 def test_json_output_uses_iso_utc_timestamps(lake_path: Path) -> None:
@@ -98,3 +132,21 @@ def test_json_output_uses_iso_utc_timestamps(lake_path: Path) -> None:
 def test_csv_output_has_header(lake_path: Path) -> None:
     result = run_select(open_lake(str(lake_path)), "SELECT type, status FROM logs ORDER BY type")
     assert to_csv(result) == "type,status\nAPP,\nREPORT,timeout\n"
+
+
+def test_json_output_of_awkward_types(lake_path: Path) -> None:
+    result = run_select(
+        open_lake(str(lake_path)),
+        "SELECT INTERVAL 90 MINUTE AS span, "
+        "170141183460469231731687303715884105727::HUGEINT AS big, "
+        "TIMESTAMPTZ '2026-11-02 08:14:09.123456+00' AS precise, 1 AS n, 2 AS n",
+    )
+    assert json.loads(to_json(result)) == [
+        {
+            "span": "PT5400S",
+            "big": "170141183460469231731687303715884105727",
+            "precise": "2026-11-02T08:14:09.123456Z",
+            "n": 1,
+            "n_2": 2,
+        }
+    ]

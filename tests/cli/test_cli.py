@@ -69,7 +69,7 @@ def test_bad_file_named_and_rest_lands(tmp_path: Path) -> None:
     (inputs / "notes.txt").write_text("this is not a delivery\n")
     result = CliRunner().invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
     assert result.exit_code == 1
-    assert f"error: {inputs / 'notes.txt'}:" in result.output
+    assert f"error: file {inputs / 'notes.txt'}#0: file is neither JSON" in result.output
     assert "4 events in, 4 rows written" in result.output
     assert len(list(lake.glob("quarantine/*/*.json.gz"))) == 1
 
@@ -99,3 +99,29 @@ def test_demo_summary_covers_every_function(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for name in SAMPLE_FUNCTIONS:
         assert name in result.output
+
+
+def test_quarantined_export_replays_with_log_group(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    export = tmp_path / "000000.gz"
+    export.write_bytes(
+        gzip.compress(
+            b"2026-11-02T08:14:09.551Z START RequestId: 3f1c9a52-7d4e-4b8a-9f61-2c0e5d7a4b19 "
+            b"Version: $LATEST\n"
+        )
+    )
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", "--lake", str(lake), str(export)])
+    assert first.exit_code == 1
+    assert "--log-group" in first.output
+
+    replayed = runner.invoke(
+        cli,
+        ["ingest", "--lake", str(lake), "--log-group", "/aws/lambda/orders-api",
+         "--log-stream", "2026/11/02/[$LATEST]abc", str(lake / "quarantine")],
+    )  # fmt: skip
+    assert replayed.exit_code == 0, replayed.output
+    counted = runner.invoke(
+        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT type, function_name FROM logs"]
+    )
+    assert counted.output == "type,function_name\nSTART,orders-api\n"

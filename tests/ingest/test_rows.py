@@ -62,3 +62,38 @@ def test_missing_event_ids_are_stable_and_distinct() -> None:
 def test_lone_surrogate_is_escaped() -> None:
     (row,) = rows_of([LogEvent("1", 5, "bad \ud800 text")])
     assert row["message"] == "bad \\ud800 text"
+
+
+def test_out_of_range_timestamp_takes_previous_event_time() -> None:
+    stats = RowStats()
+    events = [LogEvent("1", 1_793_607_251_000, "a"), LogEvent("2", 10**17, "b")]
+    batch = LogBatch("1", "/aws/lambda/a", STREAM, events, "subscription")
+    rows = build_logs_table([batch], ingestion_time_ms=NOW_MS, stats=stats).to_pylist()
+    assert [row["timestamp"].timestamp() * 1000 for row in rows] == [1_793_607_251_000] * 2
+    assert stats.without_timestamp == 1
+
+
+def test_first_event_without_time_takes_next_event_time() -> None:
+    events = [LogEvent("1", None, "a"), LogEvent("2", 1_793_607_251_000, "b")]
+    rows = rows_of(events)
+    assert rows[0]["timestamp"] == rows[1]["timestamp"]
+
+
+def test_timestamp_beyond_64_bits_kept_as_missing() -> None:
+    (row,) = rows_of([LogEvent("1", 2**70, "x")])
+    assert row["timestamp"].timestamp() * 1000 == NOW_MS
+
+
+def test_memory_size_beyond_32_bits_is_null() -> None:
+    report = (
+        "REPORT RequestId: 8e2d4f60-1a3b-4c5d-8e7f-90a1b2c3d4e5\tDuration: 1.00 ms\t"
+        "Billed Duration: 1 ms\tMemory Size: 99999999999 MB\tMax Memory Used: 71 MB\t"
+    )
+    (row,) = rows_of([LogEvent("1", 5, report)])
+    assert row["memory_size_mb"] is None
+    assert row["max_memory_used_mb"] == 71
+
+
+def test_surrogate_in_request_id_is_escaped() -> None:
+    (row,) = rows_of([LogEvent("1", 5, "START RequestId: \ud800abc Version: $LATEST\n")])
+    assert row["message"] == "START RequestId: \\ud800abc Version: $LATEST\n"

@@ -96,3 +96,10 @@ def test_parquet_has_bloom_filters_zstd_and_dictionaries(tmp_path: Path) -> None
 
 def test_empty_table_writes_nothing(tmp_path: Path) -> None:
     assert write_logs(LocalStore(tmp_path), table_of(), row_group_rows=1000) == []
+
+
+def test_same_event_ids_in_other_stream_get_other_name() -> None:
+    first = table_of(batch("/aws/lambda/a", [BASE_MS, BASE_MS + 1]))
+    other_stream = batch("/aws/lambda/a", [BASE_MS, BASE_MS + 1])
+    other_stream.log_stream = "2026/11/02/[$LATEST]def"
+    assert object_name(first) != object_name(table_of(other_stream))

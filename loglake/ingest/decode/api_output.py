@@ -44,7 +44,7 @@ def batches_from_log_events_output(
     if items and log_group is None:
         raise InvalidPayload(
             f"{source} output does not name its log group; "
-            "pass log_group, the group the events were read from"
+            "pass --log-group with the group the events were read from"
         )
 
     streams: dict[str, list[LogEvent]] = {}
@@ -94,7 +94,7 @@ def _stream_name(value: Any, path: str, log_stream: str | None, source: str) -> 
     if log_stream is None:
         raise InvalidPayload(
             f"{path} does not name its log stream, as in {source} output; "
-            "pass log_stream, the stream the events were read from"
+            "pass --log-stream with the stream the events were read from"
         )
 
     return log_stream

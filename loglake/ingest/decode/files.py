@@ -9,6 +9,8 @@ decompressed, so ``decode_file`` can read a quarantined payload again.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +117,31 @@ def _decode_content(chunks: list[bytes], data: bytes, context: _FileContext) -> 
     return [_export_record(b"".join(chunks), data, context)]
 
 
+def _quarantined_payload(document: Any) -> bytes | None:
+    """Return the payload of a document that loglake's quarantine wrote, or None."""
+    if not isinstance(document, dict) or not {"reason", "payload_base64"} <= document.keys():
+        return None
+    try:
+        return base64.b64decode(document["payload_base64"], validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        return None
+
+
+def _replay_quarantined(
+    payload: bytes, record_id: str, context: _FileContext
+) -> list[DecodedRecord]:
+    """Decode a quarantined payload again, so a fixed cause (a missing --log-group, a newer
+    loglake) lets it land. A payload that fails again is quarantined under the same name."""
+    return decode_file(
+        payload,
+        name=f"{record_id}:payload",
+        log_group=context.log_group,
+        log_stream=context.log_stream,
+        owner=context.owner,
+        region=context.region,
+    )
+
+
 def _first_byte(chunks: list[bytes]) -> bytes:
     for chunk in chunks:
         stripped = chunk.lstrip()
@@ -153,6 +180,10 @@ def _records_from_value(value: JsonValue, index: int, context: _FileContext) -> 
 
     if lambda_event_shape(value.value) is not None:
         return _lambda_event_records(value, index, context)
+
+    quarantined = _quarantined_payload(value.value)
+    if quarantined is not None:
+        return _replay_quarantined(quarantined, record_id, context)
 
     record = DecodedRecord(record_id, value.payload, [], invalid_utf8=value.invalid_utf8)
     try:
@@ -232,14 +263,14 @@ def _export_batch(text: str, context: _FileContext) -> LogBatch:
     if context.log_group is None:
         raise InvalidPayload(
             "CloudWatch Logs export files do not name their log group; "
-            "pass log_group, the group that was exported"
+            "pass --log-group with the group that was exported"
         )
 
     log_stream = context.log_stream or export_stream_name(context.name)
     if log_stream is None:
         raise InvalidPayload(
             f"the file name {context.name!r} does not name a log stream as an export object "
-            "key does ('<prefix>/<task id>/<log stream>/000000.gz'); pass log_stream"
+            "key does ('<prefix>/<task id>/<log stream>/000000.gz'); pass --log-stream"
         )
 
     return LogBatch(context.owner, context.log_group, log_stream, events, EXPORT, context.region)

@@ -159,8 +159,8 @@ def _corrupt_reason(start: int, exc: zlib.error) -> str:
 def _too_large_reason(start: int, cap: int) -> str:
     return (
         f"gzip data inflates to more than {cap} bytes (in the member that starts at byte "
-        f"{start}), the cap that guards against gzip bombs; split the data into smaller parts "
-        "or raise the cap"
+        f"{start}), the cap that guards against gzip bombs; split the data into smaller parts, "
+        "or for loglake ingest raise LOGLAKE_MAX_FILE_MB"
     )
 
 

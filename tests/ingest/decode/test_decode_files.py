@@ -206,7 +206,7 @@ def test_filter_log_events_needs_group(delivery: LoadBytes) -> None:
 
     assert _error(record) == (
         "file out.json#0: filter-log-events output does not name its log group; "
-        "pass log_group, the group the events were read from"
+        "pass --log-group with the group the events were read from"
     )
 
 
@@ -270,7 +270,7 @@ def test_get_log_events_needs_stream(delivery: LoadBytes) -> None:
 
     assert _error(record) == (
         "file out.json#0: events[0] does not name its log stream, as in get-log-events "
-        "output; pass log_stream, the stream the events were read from"
+        "output; pass --log-stream with the stream the events were read from"
     )
 
 
@@ -357,7 +357,7 @@ def test_export_needs_group(delivery: LoadBytes) -> None:
 
     assert _error(record) == (
         f"file {EXPORT_KEY}#0: CloudWatch Logs export files do not name their log group; "
-        "pass log_group, the group that was exported"
+        "pass --log-group with the group that was exported"
     )
 
 
