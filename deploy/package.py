@@ -4,9 +4,9 @@ Two sources for the third-party packages:
 
 * default: ``pip install --platform`` downloads Linux wheels for the Lambda's architecture
   (arm64 unless ``--arch x86_64``) and Python version from the package index;
-* ``--from-environment``: copies the distributions installed beside this script's Python, for
-  a build with no downloads (the test suite uses it; the result runs on this machine's
-  platform only).
+* ``--from-environment``: copies the distributions installed beside this script's Python,
+  for a build with no downloads. The test suite uses it, and its result runs only on this
+  machine's platform.
 
 Then it removes what ingest never imports (pyarrow's Flight, Substrait, S3 filesystem,
 Acero, dataset and ORC libraries, headers and Cython sources; botocore's models of services

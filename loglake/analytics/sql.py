@@ -21,9 +21,9 @@ ALLOWED_TABLE_FUNCTIONS = frozenset(
 )
 """Table functions a query may call: they compute rows and read no files.
 
-The sandbox already keeps DuckDB inside the lake's folder or prefix, but DuckDB checks a
-path as written and resolves ``..`` in S3 URLs only after the check, so queries read the
-lake through its views and never name files themselves.
+The sandbox already keeps DuckDB inside the lake's folder or prefix. But DuckDB checks an
+S3 path as written and resolves ``..`` only after the check, so queries read the lake
+through its views and never name files themselves.
 """
 
 

@@ -77,7 +77,7 @@ def ingest(
 
     click.echo(_summary(total, len(files), lake))
     for line in bad:
-        # A file name that is not UTF-8 holds lone surrogates, which stderr cannot encode.
+        # A file name that is not UTF-8 decodes to lone surrogates, which stderr cannot encode.
         click.echo(f"error: {line}".encode("utf-8", "backslashreplace").decode(), err=True)
     if bad:
         sys.exit(1)

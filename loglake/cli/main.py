@@ -1,7 +1,7 @@
 """Entry point of the ``loglake`` command.
 
 Exit codes: 0 success; 1 the command ran but some input was bad, a query failed or a
-service could not be reached (the message says which); 2 wrong usage or an invalid setting.
+service could not be reached, as the message names; 2 wrong usage or an invalid setting.
 """
 
 from __future__ import annotations

@@ -47,8 +47,8 @@ def _boolean(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-# A value a parser took from a line that does not fit its column (a memory size beyond
-# 32 bits, say) becomes null, so one odd line never fails its batch; the message keeps it.
+# A parsed value that does not fit its column, such as a memory size beyond 32 bits,
+# becomes null so that one odd line cannot fail its batch. The message keeps the value.
 _PARSED_COLUMNS: dict[str, Callable[[object], object]] = {
     "type": _text,
     "level": _text,

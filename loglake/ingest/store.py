@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class LakeStore(Protocol):
-    """Where lake objects live."""
+    """Storage of lake objects under one root."""
 
     url: str
 

@@ -98,7 +98,7 @@ def test_empty_table_writes_nothing(tmp_path: Path) -> None:
     assert write_logs(LocalStore(tmp_path), table_of(), row_group_rows=1000) == []
 
 
-def test_same_event_ids_in_other_stream_get_other_name() -> None:
+def test_object_name_includes_stream() -> None:
     first = table_of(batch("/aws/lambda/a", [BASE_MS, BASE_MS + 1]))
     other_stream = batch("/aws/lambda/a", [BASE_MS, BASE_MS + 1])
     other_stream.log_stream = "2026/11/02/[$LATEST]def"
