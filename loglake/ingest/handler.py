@@ -13,6 +13,7 @@ failed in ``batchItemFailures``.
 from __future__ import annotations
 
 import base64
+import os
 import time
 from typing import Any
 
@@ -26,12 +27,15 @@ from loglake.ingest.pipeline import Ingestor, IngestReport
 from loglake.ingest.quarantine import quarantine_payload
 from loglake.ingest.store import open_store
 from loglake.ingest.structured_logging import configure_logging
-from loglake.settings import load_settings
+from loglake.settings import LAKE, load_settings
 
 FIREHOSE_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024
 """Lambda's synchronous response limit, which caps a Firehose transformation's output."""
 
 _settings = load_settings()
+if "AWS_LAMBDA_FUNCTION_NAME" in os.environ and LAKE.env not in os.environ:
+    # A Lambda function's file system is read-only outside /tmp, so ./lake cannot work there.
+    raise RuntimeError(f"{LAKE.env} is not set: set it to the lake, s3://bucket/prefix")
 configure_logging(_settings.log_level)
 _log = structlog.get_logger("loglake.ingest")
 _ingestor = Ingestor(

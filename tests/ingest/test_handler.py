@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -208,3 +209,13 @@ def test_unknown_event_shape_quarantined(
     assert logged["level"] == "error"
     assert logged["quarantined"].startswith("quarantine/date=")
     assert len(list(tmp_path.glob("quarantine/*/*.json.gz"))) == 1
+
+
+def test_lambda_without_lake_setting_fails_at_init(
+    tmp_path: Path, load_handler: Loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler = load_handler(str(tmp_path))
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "loglake-ingest")
+    monkeypatch.delenv("LOGLAKE_LAKE")
+    with pytest.raises(RuntimeError, match="LOGLAKE_LAKE is not set"):
+        importlib.reload(handler)
