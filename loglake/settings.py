@@ -40,7 +40,7 @@ MAX_FILE_MB = Setting(
     "LOGLAKE_MAX_FILE_MB",
     "256",
     "Largest decompressed file loglake ingest reads, in MiB; a guard against gzip bombs. "
-    "Memory use peaks near 20 times this size, because the whole file is parsed at once.",
+    "Memory use can peak near 12 times this size, because the whole file is decoded at once.",
 )
 LOG_LEVEL = Setting("LOGLAKE_LOG_LEVEL", "INFO", "Level of loglake's own JSON logs.")
 

@@ -108,7 +108,7 @@ def _ingest_file(
         region=region,
         max_decompressed_bytes=max_file_bytes,
     )
-    report, _ = ingestor.ingest(records, source="file")
+    report = ingestor.ingest_in_chunks(records, source="file")
     total.merge(report)
     # Each failure already names its file and the record within it, as "file <path>#<n>".
     return report.failures

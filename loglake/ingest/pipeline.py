@@ -7,16 +7,20 @@ whichever route brought it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
 from loglake.ingest.decode import DecodedRecord
+from loglake.ingest.model import LogBatch
 from loglake.ingest.quarantine import quarantine_payload
 from loglake.ingest.rows import RowStats, build_logs_table
 from loglake.ingest.store import LakeStore
 from loglake.ingest.write import WrittenObject, write_logs
+
+CHUNK_EVENTS = 200_000
+"""Events parsed and written at a time by ``Ingestor.ingest_in_chunks``."""
 
 INVALID_UTF8_REASON = (
     "payload is not valid UTF-8; its events were written with U+FFFD in place of the "
@@ -59,6 +63,28 @@ class IngestReport:
         self.row_stats.escaped_surrogates += other.row_stats.escaped_surrogates
 
 
+def split_batches(batches: list[LogBatch], chunk_events: int) -> Iterator[list[LogBatch]]:
+    """Group batches into chunks of at most ``chunk_events`` events, splitting large batches.
+
+    A split batch loses the invocation context across the cut: a line after it that names
+    no request ID gets none from a START before it.
+    """
+    chunk: list[LogBatch] = []
+    size = 0
+    for batch in batches:
+        start = 0
+        while start < len(batch.events):
+            taken = min(chunk_events - size, len(batch.events) - start)
+            chunk.append(replace(batch, events=batch.events[start : start + taken]))
+            size += taken
+            start += taken
+            if size == chunk_events:
+                yield chunk
+                chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 @dataclass(slots=True)
 class Ingestor:
     """Writes decoded records into one lake."""
@@ -79,6 +105,29 @@ class Ingestor:
         """
         report = IngestReport(records=len(records))
         now_ms = self.clock_ms()
+        batches = self._accept(records, report, source=source, now_ms=now_ms)
+        table = self._write(batches, report, now_ms=now_ms, object_name=object_name)
+        return report, table
+
+    def ingest_in_chunks(
+        self, records: Sequence[DecodedRecord], *, source: str, chunk_events: int = CHUNK_EVENTS
+    ) -> IngestReport:
+        """Ingest like ``ingest``, parsing and writing at most ``chunk_events`` events at a time.
+
+        Memory then grows with the decoded events, not with their parsed rows. The chunks
+        follow the records' order, so the same records always give the same objects.
+        """
+        report = IngestReport(records=len(records))
+        now_ms = self.clock_ms()
+        batches = self._accept(records, report, source=source, now_ms=now_ms)
+        for chunk in split_batches(batches, chunk_events):
+            self._write(chunk, report, now_ms=now_ms, object_name=None)
+        return report
+
+    def _accept(
+        self, records: Sequence[DecodedRecord], report: IngestReport, *, source: str, now_ms: int
+    ) -> list[LogBatch]:
+        """Set aside what cannot be ingested and return the batches of the rest."""
         batches = []
         for record in records:
             self._set_aside(record, report, source=source, now_ms=now_ms)
@@ -87,18 +136,22 @@ class Ingestor:
         for batch in batches:
             report.log_groups.add(batch.log_group)
             report.events_in += len(batch.events)
+        return batches
 
+    def _write(
+        self, batches: list[LogBatch], report: IngestReport, *, now_ms: int, object_name: str | None
+    ) -> pa.Table:
         table = build_logs_table(
             batches,
             ingestion_time_ms=now_ms,
             default_region=self.default_region,
             stats=report.row_stats,
         )
-        report.objects = write_logs(
-            self.store, table, row_group_rows=self.row_group_rows, name=object_name
+        report.objects.extend(
+            write_logs(self.store, table, row_group_rows=self.row_group_rows, name=object_name)
         )
-        report.rows_out = table.num_rows
-        return report, table
+        report.rows_out += table.num_rows
+        return table
 
     def _set_aside(
         self, record: DecodedRecord, report: IngestReport, *, source: str, now_ms: int
