@@ -94,11 +94,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
 
 
+_MAX_SETTING_INTEGER = 2**31 - 1
+
+
 def _positive_integer(setting: Setting, value: str | None) -> int:
     text = value or ""
-    if not text.isdigit() or int(text) == 0:
+    if not (text.isdigit() and len(text) <= 10 and 0 < int(text) <= _MAX_SETTING_INTEGER):
         raise ValueError(
-            f"{setting.env}={text!r} is invalid: expected a positive integer such as "
-            f"{setting.default}"
+            f"{setting.env}={text!r} is invalid: expected a positive integer below 2**31, "
+            f"such as {setting.default}"
         )
     return int(text)

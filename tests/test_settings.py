@@ -24,7 +24,7 @@ def test_environment_overrides() -> None:
     assert settings.log_level == "DEBUG"
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "many"])
+@pytest.mark.parametrize("value", ["0", "-5", "many", "99999999999999999999"])
 def test_invalid_row_group_rows_named(value: str) -> None:
     with pytest.raises(ValueError, match=f"LOGLAKE_ROW_GROUP_ROWS={value!r} is invalid"):
         load_settings({"LOGLAKE_ROW_GROUP_ROWS": value})

@@ -17,7 +17,11 @@ OutputFormat = Literal["table", "json", "csv"]
 
 
 def plain_value(value: Any) -> Any:
-    """Convert a DuckDB value to what JSON and CSV carry: timestamps as ISO 8601 UTC strings."""
+    """Convert a DuckDB value to what JSON and CSV carry.
+
+    Timestamps become ISO 8601 UTC strings, intervals ISO 8601 durations, BLOBs hex, and
+    integers beyond 64 bits strings.
+    """
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
@@ -32,10 +36,11 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Decimal):
-        return float(value)
+        # A DECIMAL stays a JSON number when a float holds it exactly, else it is a string.
+        return float(value) if Decimal(float(value)) == value else str(value)
     if isinstance(value, bytes):
-        return value.decode("utf-8", "backslashreplace")
-    if isinstance(value, list):
+        return value.hex()
+    if isinstance(value, list | tuple):
         return [plain_value(item) for item in value]
     if isinstance(value, dict):
         return {str(key): plain_value(item) for key, item in value.items()}

@@ -37,7 +37,7 @@ class QueryResult:
 
 
 def run_select(lake: Lake, sql: str, parameters: Sequence[Any] = ()) -> QueryResult:
-    """Run one SELECT statement (WITH, VALUES, SUMMARIZE and DESCRIBE count as SELECT)."""
+    """Run one SELECT statement that reads the lake through its views, with bound parameters."""
     try:
         statements = lake.connection.extract_statements(sql)
     except duckdb.Error as error:
@@ -67,7 +67,14 @@ def run_select(lake: Lake, sql: str, parameters: Sequence[Any] = ()) -> QueryRes
 def _check_sources(lake: Lake, sql: str) -> None:
     """Reject a query that reads files directly, by table function or by a quoted path."""
     serialized = lake.connection.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
-    tree = orjson.loads(serialized[0]) if serialized else {}
+    tree = orjson.loads(serialized[0]) if serialized else {"error": True}
+    if tree.get("error"):
+        # PRAGMA parses as a SELECT but cannot be serialised, and a statement whose sources
+        # cannot be checked does not run.
+        raise QueryError(
+            "only plain SELECT statements are allowed, and this one could not be checked: "
+            f"{tree.get('error_message', 'DuckDB could not serialise it')}"
+        )
     for node in _nodes(tree):
         kind = node.get("type")
         if kind == "TABLE_FUNCTION":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -13,11 +14,23 @@ from rich.progress import Progress
 from loglake.cli.options import lake_option
 from loglake.ingest.decode import decode_file
 from loglake.ingest.pipeline import Ingestor, IngestReport
-from loglake.ingest.store import open_store
+from loglake.ingest.store import LocalStore, open_store
+from loglake.ingest.write import LOGS_PREFIX
 from loglake.settings import load_settings
 
 PROGRESS_MIN_FILES = 5
 """A progress bar appears on a terminal when a command reads at least this many files."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FileDefaults:
+    """What the command line says about files that do not say it themselves."""
+
+    log_group: str | None
+    log_stream: str | None
+    owner: str | None
+    region: str | None
+    max_file_bytes: int
 
 
 @click.command()
@@ -43,16 +56,21 @@ def ingest(
 
     Reads saved Lambda events (subscription, Kinesis, Firehose), Firehose objects from S3,
     `aws logs filter-log-events` or `get-log-events` output, and CloudWatch export files,
-    gzip'd or not. Folders are read recursively. Every good file lands even when others are
-    bad; the command then exits 1 and names each bad file and why.
+    gzip'd or not. Folders are read recursively, skipping hidden files and the lake's logs.
+    Every good file lands even when others are bad; the command then exits 1 and names each
+    bad file and why.
     """
     settings = load_settings()
+    store = open_store(lake, endpoint_url=settings.s3_endpoint_url)
     ingestor = Ingestor(
-        store=open_store(lake, endpoint_url=settings.s3_endpoint_url),
+        store=store,
         row_group_rows=settings.row_group_rows,
         default_region=region or settings.region,
     )
-    files = sorted(_files(paths))
+    defaults = _FileDefaults(log_group, log_stream, owner, region, settings.max_file_bytes)
+    # The lake's own Parquet objects are never input; its quarantine/ folder can be.
+    lake_logs = (store.root / LOGS_PREFIX).resolve() if isinstance(store, LocalStore) else None
+    files = sorted(_files(paths, lake_logs))
     total = IngestReport()
     bad: list[str] = []
 
@@ -61,18 +79,7 @@ def ingest(
     with Progress(console=console, disable=not show_progress, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
-            bad.extend(
-                _ingest_file(
-                    ingestor,
-                    path,
-                    total,
-                    log_group,
-                    log_stream,
-                    owner,
-                    region,
-                    settings.max_file_bytes,
-                )
-            )
+            bad.extend(_ingest_file(ingestor, path, defaults, total))
             progress.advance(task)
 
     click.echo(_summary(total, len(files), lake))
@@ -84,14 +91,7 @@ def ingest(
 
 
 def _ingest_file(
-    ingestor: Ingestor,
-    path: Path,
-    total: IngestReport,
-    log_group: str | None,
-    log_stream: str | None,
-    owner: str | None,
-    region: str | None,
-    max_file_bytes: int,
+    ingestor: Ingestor, path: Path, defaults: _FileDefaults, total: IngestReport
 ) -> list[str]:
     """Ingest one file; return a line per problem, naming the file."""
     try:
@@ -99,34 +99,41 @@ def _ingest_file(
     except OSError as error:
         return [f"file {path}: cannot be read: {error.strerror}"]
 
-    records = decode_file(
-        data,
-        name=str(path),
-        log_group=log_group,
-        log_stream=log_stream,
-        owner=owner,
-        region=region,
-        max_decompressed_bytes=max_file_bytes,
-    )
+    try:
+        records = decode_file(
+            data,
+            name=str(path),
+            log_group=defaults.log_group,
+            log_stream=defaults.log_stream,
+            owner=defaults.owner,
+            region=defaults.region,
+            max_decompressed_bytes=defaults.max_file_bytes,
+        )
+    except Exception as error:  # one file's decoder bug must not stop the other files
+        return [f"file {path}: decoding failed unexpectedly ({error!r}); please report it"]
+
     report = ingestor.ingest_in_chunks(records, source="file")
     total.merge(report)
     # Each failure already names its file and the record within it, as "file <path>#<n>".
     return report.failures
 
 
-def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
+def _files(paths: tuple[Path, ...], lake_logs: Path | None) -> Iterator[Path]:
     for path in paths:
-        if path.is_dir():
-            # Hidden files and folders inside the given folder are skipped; the folder's own
-            # path may contain any name, such as "..".
-            yield from (
-                child
-                for child in path.rglob("*")
-                if child.is_file()
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+
+        # Hidden files and folders inside the given folder are skipped; the folder's own
+        # path may contain any name, such as "..".
+        for child in path.rglob("*"):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if child.is_file() and not hidden and not _inside(child, lake_logs):
+                yield child
+
+
+def _inside(path: Path, root: Path | None) -> bool:
+    return root is not None and path.resolve().is_relative_to(root)
 
 
 def _summary(report: IngestReport, files: int, lake: str) -> str:

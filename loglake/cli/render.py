@@ -45,7 +45,7 @@ def _table(result: QueryResult, title: str | None) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     numeric = [_is_numeric(type_name) for type_name in result.types]
     for column, right in zip(result.columns, numeric, strict=True):
-        table.add_column(column, justify="right" if right else "left", overflow="fold")
+        table.add_column(_cell(column), justify="right" if right else "left", overflow="fold")
     for row in result.rows:
         table.add_row(*(_cell(value) for value in row))
     if not result.rows:

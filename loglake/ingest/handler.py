@@ -13,6 +13,7 @@ failed in ``batchItemFailures``.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import time
 from typing import Any
@@ -58,7 +59,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
     except DecodeError as error:
         key = quarantine_payload(
             _ingestor.store,
-            orjson.dumps(event, default=str),
+            _event_bytes(event),
             source="lambda-event",
             record_id=getattr(context, "aws_request_id", None) or "unknown",
             reason=error.reason,
@@ -141,3 +142,12 @@ def _firehose_result(record: DecodedRecord, table: pa.Table, budget: int) -> dic
         # The rows are in the lake; only the copy Firehose would forward is left out.
         return {"recordId": record.record_id, "result": "Dropped", "data": ""}
     return {"recordId": record.record_id, "result": "Ok", "data": data}
+
+
+def _event_bytes(event: Any) -> bytes:
+    """Serialise an event for quarantine, whatever JSON values its invocation carried."""
+    try:
+        return orjson.dumps(event, default=str)
+    except TypeError:
+        # orjson rejects integers beyond 64 bits and strings with lone surrogates.
+        return json.dumps(event, default=str).encode()

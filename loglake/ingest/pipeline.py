@@ -175,5 +175,6 @@ class Ingestor:
                 record_id=record.record_id,
                 reason=reason,
                 received_at_ms=now_ms,
+                rows_written=record.error is None,
             )
             report.quarantined.append(key)

@@ -1,8 +1,8 @@
 """Keep payloads that could not be decoded, with the reason, under ``quarantine/``.
 
-A quarantined object is gzip'd JSON: ``reason``, ``source``, ``record_id``, ``received_at``
-and the payload's bytes in base64. Its name is a hash of the payload, so a payload
-quarantined twice on the same day is stored once.
+A quarantined object is gzip'd JSON: ``reason``, ``source``, ``record_id``, ``received_at``,
+the payload's bytes in base64 and ``rows_written``. Its name is a hash of the payload, so a
+payload quarantined twice on the same day is stored once.
 """
 
 from __future__ import annotations
@@ -27,8 +27,13 @@ def quarantine_payload(
     record_id: str,
     reason: str,
     received_at_ms: int,
+    rows_written: bool = False,
 ) -> str:
-    """Store ``payload`` with the reason it was not ingested, and return its key."""
+    """Store ``payload`` with the reason it was set aside, and return its key.
+
+    ``rows_written`` marks a payload whose events were written anyway (with U+FFFD for
+    bytes that are not UTF-8), so ingesting the quarantine again skips it.
+    """
     received_at = datetime.fromtimestamp(received_at_ms / 1000, tz=UTC)
     document = {
         "reason": _utf8(reason),
@@ -36,6 +41,7 @@ def quarantine_payload(
         "record_id": _utf8(record_id),
         "received_at": received_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "payload_base64": base64.b64encode(payload).decode("ascii"),
+        "rows_written": rows_written,
     }
     name = hashlib.blake2b(payload, digest_size=16).hexdigest()
     key = f"{QUARANTINE_PREFIX}/date={received_at:%Y-%m-%d}/{name}.json.gz"

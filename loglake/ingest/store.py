@@ -136,8 +136,11 @@ def check_lake_url(url: str) -> None:
             f"lake URL {url!r} contains {' '.join(found)}, which DuckDB reads as glob "
             "patterns: choose a folder or prefix without them"
         )
-    if ".." in url.split("/") and url.startswith("s3://"):
-        raise ValueError(f"lake URL {url!r} contains '..': name the S3 prefix directly")
+    if url.startswith("s3://"):
+        if not urlparse(url).netloc:
+            raise ValueError(f"lake URL {url!r} has no bucket: expected s3://bucket/prefix")
+        if ".." in url.split("/"):
+            raise ValueError(f"lake URL {url!r} contains '..': name the S3 prefix directly")
 
 
 def open_store(url: str, *, s3_client: Any = None, endpoint_url: str | None = None) -> LakeStore:

@@ -150,3 +150,20 @@ def test_json_output_of_awkward_types(lake_path: Path) -> None:
             "n_2": 2,
         }
     ]
+
+
+@pytest.mark.parametrize("statement", ["PRAGMA version", "PRAGMA database_list"])
+def test_pragma_rejected(lake_path: Path, statement: str) -> None:
+    with pytest.raises(QueryError, match="only plain SELECT"):
+        run_select(open_lake(str(lake_path)), statement)
+
+
+def test_json_output_keeps_decimal_precision(lake_path: Path) -> None:
+    result = run_select(
+        open_lake(str(lake_path)),
+        "SELECT 9007199254740993::DECIMAL(20, 0) AS big, 1.5::DECIMAL(4, 1) AS small, "
+        "[1, 2]::INTEGER[2] AS pair, '\\x00\\xff'::BLOB AS raw",
+    )
+    assert json.loads(to_json(result)) == [
+        {"big": "9007199254740993", "small": 1.5, "pair": [1, 2], "raw": "00ff"}
+    ]

@@ -125,3 +125,50 @@ def test_quarantined_export_replays_with_log_group(tmp_path: Path) -> None:
         cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT type, function_name FROM logs"]
     )
     assert counted.output == "type,function_name\nSTART,orders-api\n"
+
+
+def test_ingest_skips_lake_inside_folder(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    write_inputs(inputs)
+    lake = inputs / "lake"
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    again = runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
+    assert again.exit_code == 0, again.output
+    assert "2 file(s): 4 events in" in again.output
+
+
+def test_quarantined_export_keeps_stream_from_key(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    export = tmp_path / "exports" / "task-1" / "app-stream" / "000000.gz"
+    export.parent.mkdir(parents=True)
+    export.write_bytes(gzip.compress(b"2026-11-02T08:14:09.551Z hello\n"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "--lake", str(lake), str(export)]).exit_code == 1
+
+    replayed = runner.invoke(
+        cli, ["ingest", "--lake", str(lake), "--log-group", "/app", str(lake / "quarantine")]
+    )
+    assert replayed.exit_code == 0, replayed.output
+    counted = runner.invoke(
+        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT log_stream FROM logs"]
+    )
+    assert counted.output == "log_stream\napp-stream\n"
+
+
+def test_quarantined_utf8_copy_not_ingested_twice(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    payload = orjson.dumps(subscription_payload(["caf\xe9 ok\n"])).replace(
+        "caf\xe9".encode(), b"caf\xe9"
+    )
+    source = tmp_path / "latin1.json"
+    source.write_bytes(payload)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", "--lake", str(lake), str(source)])
+    assert "1 payload(s) quarantined" in first.output
+
+    runner.invoke(cli, ["ingest", "--lake", str(lake), str(lake / "quarantine")])
+    counted = runner.invoke(
+        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT count(*) AS n FROM logs"]
+    )
+    assert counted.output == "n\n1\n"

@@ -219,3 +219,12 @@ def test_lambda_without_lake_setting_fails_at_init(
     monkeypatch.delenv("LOGLAKE_LAKE")
     with pytest.raises(RuntimeError, match="LOGLAKE_LAKE is not set"):
         importlib.reload(handler)
+
+
+@pytest.mark.parametrize("event", [{"foo": 2**70}, {"\ud800": 1}])
+def test_unknown_event_with_odd_json_quarantined(
+    tmp_path: Path, load_handler: Loader, event: dict[str, object]
+) -> None:
+    handler = load_handler(str(tmp_path))
+    assert handler.handler(event, lambda_context()) is None
+    assert len(list(tmp_path.glob("quarantine/*/*.json.gz"))) == 1

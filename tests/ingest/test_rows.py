@@ -97,3 +97,9 @@ def test_memory_size_beyond_32_bits_is_null() -> None:
 def test_surrogate_in_request_id_is_escaped() -> None:
     (row,) = rows_of([LogEvent("1", 5, "START RequestId: \ud800abc Version: $LATEST\n")])
     assert row["message"] == "START RequestId: \\ud800abc Version: $LATEST\n"
+
+
+def test_event_id_gives_missing_timestamp() -> None:
+    event_id = "34995263194743957926394092898794541076935926438371917824"
+    (row,) = rows_of([LogEvent(event_id, None, "END RequestId: x\n")])
+    assert row["timestamp"].timestamp() * 1000 == 1569241874350

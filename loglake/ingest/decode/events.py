@@ -87,7 +87,9 @@ def timestamp_value(value: Any, path: str) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
 
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    # Epoch milliseconds need at most 19 digits; longer strings are never timestamps, and
+    # int() rejects strings of more than 4300 digits anyway.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
         return int(value)
 
     raise InvalidPayload(f"{path} is {preview(value)}; expected epoch milliseconds as an integer")

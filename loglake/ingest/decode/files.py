@@ -128,13 +128,17 @@ def _quarantined_payload(document: Any) -> bytes | None:
 
 
 def _replay_quarantined(
-    payload: bytes, record_id: str, context: _FileContext
+    payload: bytes, original_record_id: str, context: _FileContext
 ) -> list[DecodedRecord]:
     """Decode a quarantined payload again, so a fixed cause (a missing --log-group, a newer
-    loglake) lets it land. A payload that fails again is quarantined under the same name."""
+    loglake) lets it land. A payload that fails again is quarantined under the same name.
+
+    The payload is decoded under its original file name, without the ``#<n>`` suffix, so an
+    export object's key still names its log stream.
+    """
     return decode_file(
         payload,
-        name=f"{record_id}:payload",
+        name=original_record_id.rsplit("#", 1)[0],
         log_group=context.log_group,
         log_stream=context.log_stream,
         owner=context.owner,
@@ -183,7 +187,11 @@ def _records_from_value(value: JsonValue, index: int, context: _FileContext) -> 
 
     quarantined = _quarantined_payload(value.value)
     if quarantined is not None:
-        return _replay_quarantined(quarantined, record_id, context)
+        if value.value.get("rows_written"):
+            # Kept for reference only: its events are in the lake already.
+            return [DecodedRecord(record_id, b"", [])]
+        original = str(value.value.get("record_id") or record_id)
+        return _replay_quarantined(quarantined, original, context)
 
     record = DecodedRecord(record_id, value.payload, [], invalid_utf8=value.invalid_utf8)
     try:
@@ -207,6 +215,10 @@ def _lambda_event_records(
     records = decode_lambda_event(value.value, region=context.region).records
     for offset, record in enumerate(records):
         record.record_id = f"{context.name}#{index + offset}"
+        if record.error is not None:
+            record.error = DecodeError(
+                f"file {record.record_id} ({record.error.source})", record.error.reason
+            )
 
     return records
 

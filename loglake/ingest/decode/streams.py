@@ -228,7 +228,8 @@ def _split_json_values(content: bytes) -> list[JsonValue]:
     while position < len(text):
         try:
             _, end = _JSON_SCANNER.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:
+            # JSONDecodeError, or Python's limit on the digits of an integer literal.
             values.append(_rest_as_error(text, position, f"not valid JSON ({exc})"))
             break
         except RecursionError:

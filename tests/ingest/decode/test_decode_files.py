@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Callable
 
 import orjson
@@ -466,3 +467,23 @@ def test_unknown_lambda_event_in_file() -> None:
     [record] = decode_file(b'{"Records": [{"eventSource": "aws:sqs"}]}', name="sqs.json")
 
     assert "JSON object has the keys ['Records']" in _error(record)
+
+
+def test_timestamp_of_thousands_of_digits_is_error() -> None:
+    document = {
+        "logGroup": "/aws/lambda/a",
+        "logStream": "s",
+        "logEvents": [{"id": "1", "timestamp": "9" * 4301, "message": "m"}],
+    }
+    (record,) = decode_file(json.dumps(document).encode(), name="huge.json")
+
+    assert record.error is not None
+    assert "timestamp" in record.error.reason
+
+
+def test_integer_literal_of_thousands_of_digits_is_error() -> None:
+    data = b'{"logGroup":"g","logStream":"s","logEvents":[]}\n{"n":' + b"9" * 5000 + b"}"
+    records = decode_file(data, name="two.json")
+
+    assert records[-1].error is not None
+    assert "not valid JSON" in records[-1].error.reason
