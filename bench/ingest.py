@@ -1,7 +1,7 @@
 """Measure ingest throughput against the floor of decoding alone, on the sample generator's output.
 
 Generates the deliveries once, then in one run times, per delivery as the Lambda handler
-sees them: (a) decode only (base64, gunzip, JSON), (b) decode, parse and build the Arrow
+receives them: (a) decode only (base64, gunzip, JSON), (b) decode, parse and build the Arrow
 table, (c) all of that plus Parquet encoding and the write to a local lake. Each is
 repeated; the median and the spread are printed with the ratio to decode only.
 

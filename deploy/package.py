@@ -8,9 +8,9 @@ Two sources for the third-party packages:
   for a build with no downloads. The test suite uses it, and its result runs only on this
   machine's platform.
 
-Then it removes what ingest never imports (pyarrow's Flight, Substrait, S3 filesystem,
-Acero, dataset and ORC libraries, headers and Cython sources; botocore's models of services
-ingest does not call), imports every ingest module from the package alone to prove the
+Then it removes what ingest never imports: pyarrow's Flight, Substrait, S3 filesystem,
+Acero, dataset and ORC modules, headers and Cython sources, and botocore's models of
+services ingest does not call. It imports every ingest module from the package alone to prove the
 trimmed tree works (only when the package targets this machine), and writes the zip.
 
 Usage: python deploy/package.py OUTPUT.zip [--arch arm64|x86_64] [--python 3.13]

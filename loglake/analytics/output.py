@@ -36,7 +36,7 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, Decimal):
-        # A DECIMAL stays a JSON number when a float holds it exactly, else it is a string.
+        # A DECIMAL stays a JSON number when a float represents it exactly, else it is a string.
         return float(value) if Decimal(float(value)) == value else str(value)
     if isinstance(value, bytes):
         return value.hex()

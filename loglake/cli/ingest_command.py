@@ -24,7 +24,7 @@ PROGRESS_MIN_FILES = 5
 
 @dataclass(frozen=True, slots=True)
 class _FileDefaults:
-    """What the command line says about files that do not say it themselves."""
+    """Command-line values for files that do not name their log group, stream, owner or region."""
 
     log_group: str | None
     log_stream: str | None

@@ -1,7 +1,7 @@
 """Lambda entry point of the ingest function.
 
 One handler serves a CloudWatch Logs subscription (``awslogs.data``), a Kinesis event source
-mapping and a Firehose transformation; it tells them apart by the event's shape. Clients and
+mapping and a Firehose transformation, and it detects which from the event's shape. Clients and
 settings are created once per execution environment, outside the handler.
 
 Failures split by whether a retry can help: a payload that cannot be decoded is quarantined and
@@ -118,7 +118,7 @@ def _ingest_kinesis(records: list[DecodedRecord], report: IngestReport, log: Any
 
 
 def _ingest_firehose(records: list[DecodedRecord], report: IngestReport) -> dict[str, Any]:
-    """Write each record and answer Firehose with the rows as newline-delimited JSON."""
+    """Write each record and return the rows to Firehose as newline-delimited JSON."""
     results = []
     budget = FIREHOSE_RESPONSE_LIMIT_BYTES
     for record in records:

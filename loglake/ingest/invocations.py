@@ -1,4 +1,4 @@
-"""Invocation context within one log stream: what a line alone cannot say.
+"""Invocation context within one log stream: what a line alone cannot show.
 
 Lambda runs one invocation at a time per execution environment, and each environment writes
 its own log stream, so within a delivery (one stream, events in order) the lines between

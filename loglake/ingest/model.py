@@ -37,7 +37,7 @@ class LogBatch:
 
 @dataclass(slots=True)
 class ParsedLine:
-    """What one log message says, as columns of the ``logs`` table.
+    """Columns of the ``logs`` table derived from one log message.
 
     ``parse_message`` fills it; every attribute not set stays None.
     """

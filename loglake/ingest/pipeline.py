@@ -30,7 +30,7 @@ INVALID_UTF8_REASON = (
 
 @dataclass(slots=True)
 class IngestReport:
-    """What one unit of work read, wrote and set aside."""
+    """Counts of one unit of work: what was read, written and set aside."""
 
     records: int = 0
     events_in: int = 0
@@ -74,10 +74,10 @@ def split_batches(batches: list[LogBatch], chunk_events: int) -> Iterator[list[L
     for batch in batches:
         start = 0
         while start < len(batch.events):
-            taken = min(chunk_events - size, len(batch.events) - start)
-            chunk.append(replace(batch, events=batch.events[start : start + taken]))
-            size += taken
-            start += taken
+            count = min(chunk_events - size, len(batch.events) - start)
+            chunk.append(replace(batch, events=batch.events[start : start + count]))
+            size += count
+            start += count
             if size == chunk_events:
                 yield chunk
                 chunk, size = [], 0

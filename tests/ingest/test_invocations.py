@@ -50,7 +50,7 @@ def test_timeout_line_sets_report_status() -> None:
     assert line.status == "timeout"
 
 
-def test_runtime_killed_with_full_memory_is_out_of_memory() -> None:
+def test_killed_at_full_memory_is_oom() -> None:
     killed = ParsedLine(
         type="PLATFORM", request_id=REQUEST, status="error", error_type="Runtime.ExitError"
     )

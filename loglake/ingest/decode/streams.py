@@ -200,7 +200,7 @@ def parse_json_value(payload: bytes) -> JsonValue:
         return _parse_invalid_utf8(payload)
 
     # orjson rejects lone surrogate escapes such as "\ud800" and integers beyond 64 bits,
-    # which the standard library accepts; the rows keep such surrogates as escape text.
+    # which the standard library accepts. The rows keep such surrogates as escape text.
     try:
         return JsonValue(payload, json.loads(text, parse_constant=_reject_constant))
     except (ValueError, RecursionError):
