@@ -69,7 +69,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         return None
 
     report = IngestReport()
-    response = _dispatch(decoding.shape, decoding.records, report, log)
+    try:
+        response = _dispatch(decoding.shape, decoding.records, report, log)
+    except LakeWriteError as error:
+        # Raised again so that Lambda retries the delivery.
+        log.error("ingest.write_failed", shape=decoding.shape, error=str(error))  # noqa: TRY400
+        raise
     log.info(
         "ingest",
         shape=decoding.shape,

@@ -171,7 +171,10 @@ def test_kinesis_write_failure_reports_rest(
 
 
 def test_subscription_write_failure_raises(
-    tmp_path: Path, load_handler: Loader, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    load_handler: Loader,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     handler = load_handler(str(tmp_path))
 
@@ -181,6 +184,9 @@ def test_subscription_write_failure_raises(
     monkeypatch.setattr(handler._ingestor.store, "put", failing_put)
     with pytest.raises(LakeWriteError):
         handler.handler(awslogs_event(subscription_payload(MESSAGES)), lambda_context())
+    logged = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert logged["event"] == "ingest.write_failed"
+    assert "SlowDown" in logged["error"]
 
 
 def test_firehose_answers_every_record(tmp_path: Path, load_handler: Loader) -> None:
