@@ -1,8 +1,9 @@
 """Measure ingest throughput against the floor of decoding alone, on the sample generator's output.
 
-Generates the deliveries once, then in one run times, per delivery as the Lambda handler
-receives them: (a) decode only (base64, gunzip, JSON), (b) decode, parse and build the Arrow
-table, (c) all of that plus Parquet encoding and the write to a local lake. Each is
+Generates the deliveries once, then times three stages in one run, handling each delivery as
+the Lambda handler receives it. The stages are (a) decode only (base64, gunzip, JSON),
+(b) decode, parse and build the Arrow table, and (c) all of that plus Parquet encoding and
+the write to a local lake. Each is
 repeated; the median and the spread are printed with the ratio to decode only.
 
 Usage: python bench/ingest.py [--invocations 20000] [--repeat 3]

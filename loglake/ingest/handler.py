@@ -4,9 +4,9 @@ One handler serves a CloudWatch Logs subscription (``awslogs.data``), a Kinesis 
 mapping and a Firehose transformation, and it detects which from the event's shape. Clients and
 settings are created once per execution environment, outside the handler.
 
-Failures split by whether a retry can help: a payload that cannot be decoded is quarantined and
-the invocation succeeds; a failed lake write raises, so Lambda retries the delivery and, after
-the last retry, the dead-letter queue keeps it. Kinesis batches report the records whose write
+Failures split by whether a retry can help. A payload that cannot be decoded is quarantined and
+the invocation succeeds. A failed lake write raises, so Lambda retries the delivery, and after
+the last retry the dead-letter queue keeps it. Kinesis batches report the records whose write
 failed in ``batchItemFailures``.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -77,13 +77,6 @@ class RowStats:
     escaped_surrogates: int = 0
 
 
-@dataclass(slots=True)
-class _Columns:
-    values: dict[str, list[Any]] = field(
-        default_factory=lambda: {name: [] for name in LOGS_SCHEMA.names}
-    )
-
-
 def build_logs_table(
     batches: Iterable[LogBatch],
     *,
@@ -92,7 +85,7 @@ def build_logs_table(
     stats: RowStats | None = None,
 ) -> pa.Table:
     """Parse every event of ``batches`` into one row of the ``logs`` schema, keeping its message."""
-    columns = _Columns().values
+    columns: dict[str, list[Any]] = {name: [] for name in LOGS_SCHEMA.names}
     stats = stats if stats is not None else RowStats()
 
     for batch in batches:

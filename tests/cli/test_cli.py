@@ -31,6 +31,11 @@ def write_inputs(folder: Path) -> None:
     )
 
 
+def sql_csv(lake: Path, query: str) -> str:
+    """Return the CSV that loglake sql prints for ``query``."""
+    return CliRunner().invoke(cli, ["sql", "--lake", str(lake), "--format", "csv", query]).output
+
+
 def test_ingest_then_sql_json(tmp_path: Path) -> None:
     inputs, lake = tmp_path / "inputs", tmp_path / "lake"
     write_inputs(inputs)
@@ -57,10 +62,7 @@ def test_ingest_twice_same_rows(tmp_path: Path) -> None:
     runner = CliRunner()
     runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
     runner.invoke(cli, ["ingest", "--lake", str(lake), str(inputs)])
-    counted = runner.invoke(
-        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT count(*) AS n FROM logs"]
-    )
-    assert counted.output == "n\n4\n"
+    assert sql_csv(lake, "SELECT count(*) AS n FROM logs") == "n\n4\n"
 
 
 def test_bad_file_named_and_rest_lands(tmp_path: Path) -> None:
@@ -121,10 +123,10 @@ def test_quarantined_export_replays_with_log_group(tmp_path: Path) -> None:
          "--log-stream", "2026/11/02/[$LATEST]abc", str(lake / "quarantine")],
     )  # fmt: skip
     assert replayed.exit_code == 0, replayed.output
-    counted = runner.invoke(
-        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT type, function_name FROM logs"]
+    assert (
+        sql_csv(lake, "SELECT type, function_name FROM logs")
+        == "type,function_name\nSTART,orders-api\n"
     )
-    assert counted.output == "type,function_name\nSTART,orders-api\n"
 
 
 def test_ingest_skips_lake_inside_folder(tmp_path: Path) -> None:
@@ -150,10 +152,7 @@ def test_quarantined_export_keeps_stream_from_key(tmp_path: Path) -> None:
         cli, ["ingest", "--lake", str(lake), "--log-group", "/app", str(lake / "quarantine")]
     )
     assert replayed.exit_code == 0, replayed.output
-    counted = runner.invoke(
-        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT log_stream FROM logs"]
-    )
-    assert counted.output == "log_stream\napp-stream\n"
+    assert sql_csv(lake, "SELECT log_stream FROM logs") == "log_stream\napp-stream\n"
 
 
 def test_quarantined_utf8_copy_not_ingested_twice(tmp_path: Path) -> None:
@@ -168,7 +167,4 @@ def test_quarantined_utf8_copy_not_ingested_twice(tmp_path: Path) -> None:
     assert "1 payload(s) quarantined" in first.output
 
     runner.invoke(cli, ["ingest", "--lake", str(lake), str(lake / "quarantine")])
-    counted = runner.invoke(
-        cli, ["sql", "--lake", str(lake), "--format", "csv", "SELECT count(*) AS n FROM logs"]
-    )
-    assert counted.output == "n\n1\n"
+    assert sql_csv(lake, "SELECT count(*) AS n FROM logs") == "n\n1\n"

@@ -71,7 +71,7 @@ def _unhandled_error_status(record: dict[str, Any]) -> str | None:
     """Return "error" for the runtime's record of an error the handler did not catch.
 
     The Python and Java runtimes write it with ``errorType`` and ``stackTrace`` at the top
-    level and no ``level`` key (Python's record says ``log_level``). Python's JSON format
+    level and no ``level`` key (Python's record uses ``log_level``). Python's JSON format
     gives a record logged with ``logger.exception`` the same keys next to ``level``, so
     ``level`` tells a handled exception from an unhandled one.
     """

@@ -4,7 +4,7 @@
   ``.`` or ``,``, and with ``Z``, an offset (``+02:00``, ``+0200``, ``+02``) or no zone.
 * Go's ``log`` prefix ``YYYY/MM/DD HH:MM:SS``.
 * Go's ``time.Time`` string, which ends in a zone abbreviation (``-0400 EDT``).
-* Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude.
+* Epoch seconds, milliseconds, microseconds or nanoseconds, distinguished by magnitude.
 """
 
 from __future__ import annotations
