@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAKE ?= lake
+# Log events of the benchmark's sample, such as 200k or 10M.
+SIZE ?= 200k
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: test check demo package bench clean
 
@@ -28,8 +31,13 @@ demo: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python deploy/package.py build/ingest-lambda.zip
 
-bench: $(STAMP)
-	$(BIN)/python -m bench.run
+# The benchmark's own tools (chDB) go into the venv only here, never into loglake's extras.
+$(BENCH_STAMP): bench/requirements.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --size $(SIZE)
 
 clean:
 	rm -rf $(VENV) build dist $(LAKE)

@@ -43,6 +43,23 @@ MAX_FILE_MB = Setting(
     "Memory use can peak near 12 times this size, because the whole file is decoded at once.",
 )
 LOG_LEVEL = Setting("LOGLAKE_LOG_LEVEL", "INFO", "Level of loglake's own JSON logs.")
+XRAY_WINDOW_MINUTES = Setting(
+    "LOGLAKE_XRAY_WINDOW_MINUTES",
+    "5",
+    "Minutes of trace updates the X-Ray poller reads per GetTraceSummaries window; a "
+    "divisor of 60.",
+)
+XRAY_DELAY_SECONDS = Setting(
+    "LOGLAKE_XRAY_DELAY_SECONDS",
+    "120",
+    "Seconds the X-Ray poller waits after a window ends before reading it, while X-Ray "
+    "indexes late segments.",
+)
+QUERIES = Setting(
+    "LOGLAKE_QUERIES",
+    None,
+    "Folder of saved query files (NAME.yaml); unset uses the saved queries loglake ships.",
+)
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -53,6 +70,9 @@ ALL_SETTINGS: tuple[Setting, ...] = (
     ROW_GROUP_ROWS,
     MAX_FILE_MB,
     LOG_LEVEL,
+    QUERIES,
+    XRAY_WINDOW_MINUTES,
+    XRAY_DELAY_SECONDS,
 )
 
 
@@ -66,6 +86,9 @@ class Settings:
     row_group_rows: int
     max_file_bytes: int
     log_level: str
+    xray_window_minutes: int
+    xray_delay_seconds: int
+    queries_folder: str | None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +100,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     row_group_rows = _positive_integer(ROW_GROUP_ROWS, read(ROW_GROUP_ROWS))
     max_file_mb = _positive_integer(MAX_FILE_MB, read(MAX_FILE_MB))
+    xray_window_minutes = _positive_integer(XRAY_WINDOW_MINUTES, read(XRAY_WINDOW_MINUTES))
+    if 60 % xray_window_minutes:
+        raise ValueError(
+            f"{XRAY_WINDOW_MINUTES.env}={xray_window_minutes} is invalid: expected a divisor "
+            "of 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60), so windows never span hours"
+        )
 
     log_level = (read(LOG_LEVEL) or "INFO").upper()
     if log_level not in _LOG_LEVELS:
@@ -91,6 +120,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         row_group_rows=row_group_rows,
         max_file_bytes=max_file_mb * 1024 * 1024,
         log_level=log_level,
+        xray_window_minutes=xray_window_minutes,
+        xray_delay_seconds=_positive_integer(XRAY_DELAY_SECONDS, read(XRAY_DELAY_SECONDS)),
+        queries_folder=read(QUERIES),
     )
 
 

@@ -1,4 +1,5 @@
-"""One DuckDB connection over a lake, with the views ``logs`` and ``invocations``.
+"""One DuckDB connection over a lake, with the views ``logs``, ``invocations``, ``traces`` and
+``segments``.
 
 The connection is sandboxed once the views exist: DuckDB may read files under the lake and
 nothing else, and its configuration is locked, so SQL run through it cannot read or write
@@ -14,11 +15,15 @@ from urllib.parse import urlparse
 import duckdb
 import pyarrow as pa
 
+from loglake.analytics.extensions import load_extension
 from loglake.analytics.s3 import enable_s3
 from loglake.ingest.schema import LOGS_SCHEMA
 from loglake.ingest.store import check_lake_url
+from loglake.ingest.xray.schema import SEGMENTS_SCHEMA, TRACES_SCHEMA
 
 LOGS_GLOB = "logs/*/*/*.parquet"
+TRACES_GLOB = "traces/*/*/*.parquet"
+SEGMENTS_GLOB = "segments/*/*/*.parquet"
 HIVE_TYPES = "{'date': DATE, 'hour': INTEGER}"
 
 INVOCATION_COLUMNS = (
@@ -62,6 +67,8 @@ def open_lake(url: str, *, endpoint_url: str | None = None) -> Lake:
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     connection.execute("SET TimeZone = 'UTC'")
+    # inet gives Insights queries their IP address functions.
+    load_extension(connection, "inet")
     if root.startswith("s3://"):
         enable_s3(connection, endpoint_url)
 
@@ -69,6 +76,10 @@ def open_lake(url: str, *, endpoint_url: str | None = None) -> Lake:
     connection.execute(
         f"CREATE VIEW invocations AS SELECT {', '.join(INVOCATION_COLUMNS)} "
         "FROM logs WHERE type = 'REPORT'"
+    )
+    _create_latest_view(connection, root, "traces", TRACES_GLOB, TRACES_SCHEMA, _LATEST_TRACE)
+    _create_latest_view(
+        connection, root, "segments", SEGMENTS_GLOB, SEGMENTS_SCHEMA, _LATEST_SEGMENT
     )
     _sandbox(connection, root)
     return Lake(url=root, connection=connection, empty=empty)
@@ -95,9 +106,12 @@ def _create_logs_view(connection: duckdb.DuckDBPyConnection, root: str) -> bool:
         _create_empty_logs_view(connection)
         return False
 
+    # Every object has the same schema, so DuckDB binds the view from the first object's
+    # footer. union_by_name would read every footer on each query, before the time range
+    # prunes any partition (4 times slower on a lake of 2,000 small objects).
     connection.execute(
         f"CREATE VIEW logs AS SELECT * FROM read_parquet({pattern}, hive_partitioning = true, "
-        f"hive_types = {HIVE_TYPES}, union_by_name = true)"
+        f"hive_types = {HIVE_TYPES})"
     )
     return True
 
@@ -114,9 +128,53 @@ def _create_empty_logs_view(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("CREATE VIEW logs AS SELECT * FROM empty_logs")
 
 
+# A trace is pulled again when X-Ray updates it, and a segment with it, so these views keep
+# the latest copy: the highest Revision, then a finished segment, then the latest written.
+# Every copy of a trace lands in one partition (the start second in its trace ID), and every
+# copy of a segment in one too (its start time). So the window leads with the partition
+# columns, and a filter on them still skips files.
+_LATEST_TRACE = (
+    "PARTITION BY date, hour, trace_id ORDER BY revision DESC NULLS LAST, ingestion_time DESC"
+)
+_LATEST_SEGMENT = (
+    "PARTITION BY date, hour, trace_id, source, segment_id "
+    "ORDER BY end_time IS NULL, ingestion_time DESC"
+)
+
+
+def _create_latest_view(
+    connection: duckdb.DuckDBPyConnection,
+    root: str,
+    name: str,
+    glob: str,
+    schema: pa.Schema,
+    window: str,
+) -> None:
+    """Create a view of one row per key over a table's objects, or over no rows when it has none."""
+    pattern = _literal(f"{root}/{glob}")
+    found = connection.execute(f"SELECT count(*) FROM glob({pattern})").fetchone()
+    if found is None or found[0] == 0:
+        connection.register(f"loglake_empty_{name}", pa.Table.from_pylist([], schema=schema))
+        connection.execute(
+            f"CREATE TABLE empty_{name} AS SELECT *, NULL::DATE AS date, NULL::INTEGER AS hour "
+            f"FROM loglake_empty_{name}"
+        )
+        connection.unregister(f"loglake_empty_{name}")
+        connection.execute(f"CREATE VIEW {name} AS SELECT * FROM empty_{name}")
+        return
+
+    connection.execute(
+        f"CREATE VIEW {name} AS SELECT * FROM read_parquet({pattern}, hive_partitioning = true, "
+        f"hive_types = {HIVE_TYPES}) QUALIFY row_number() OVER ({window}) = 1"
+    )
+
+
 def _sandbox(connection: duckdb.DuckDBPyConnection, root: str) -> None:
     # DuckDB also allows its temporary folder (./.tmp by default); queries need none.
     connection.execute("SET temp_directory = ''")
+    # DuckDB draws a progress bar on standard output for queries over 2 s, which would
+    # corrupt JSON and CSV output.
+    connection.execute("SET enable_progress_bar = false")
     connection.execute(f"SET allowed_directories = [{_literal(root + '/')}]")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")

@@ -13,7 +13,7 @@ import orjson
 
 from loglake.analytics.sql import QueryResult
 
-OutputFormat = Literal["table", "json", "csv"]
+OutputFormat = Literal["table", "json", "csv", "ndjson"]
 
 
 def plain_value(value: Any) -> Any:
@@ -59,6 +59,18 @@ def to_json(result: QueryResult) -> str:
         for row in result.rows
     ]
     return orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode()
+
+
+def to_ndjson(result: QueryResult) -> str:
+    """Return one JSON object per row, each on its own line."""
+    columns = unique_names(result.columns)
+    lines = [
+        orjson.dumps(
+            {column: plain_value(value) for column, value in zip(columns, row, strict=True)}
+        ).decode()
+        for row in result.rows
+    ]
+    return "".join(line + "\n" for line in lines)
 
 
 def unique_names(columns: list[str]) -> list[str]:

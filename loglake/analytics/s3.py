@@ -1,49 +1,31 @@
 """DuckDB's access to S3 lakes, kept in this one module.
 
 httpfs is loaded from the ``duckdb-extension-httpfs`` package, so no extension is downloaded.
-DuckDB checks that the extension's version equals its own: the package is pinned to the same
-version as ``duckdb``. Credentials come from boto3's chain (environment, profile, SSO, role),
+Credentials come from boto3's chain (environment, profile, SSO, role),
 so the CLI reads the same lake with the same identity as the AWS CLI would.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import duckdb
+
+from loglake.analytics.extensions import ExtensionError, load_extension
 
 
 class S3AccessError(RuntimeError):
     """DuckDB cannot reach an S3 lake: httpfs or credentials are missing."""
 
 
-def httpfs_extension_path() -> Path:
-    """Return the httpfs extension file shipped by ``duckdb-extension-httpfs``."""
-    try:
-        import duckdb_extension_httpfs
-    except ImportError as error:
-        raise S3AccessError(
-            "reading an s3:// lake needs the duckdb-extension-httpfs package: "
-            "pip install 'loglake[analytics]'"
-        ) from error
-
-    folder = Path(duckdb_extension_httpfs.__file__).parent / "extensions"
-    candidates = sorted(folder.glob(f"{duckdb.__version__}/httpfs.duckdb_extension"))
-    candidates += sorted(folder.glob(f"v{duckdb.__version__}/httpfs.duckdb_extension"))
-    if not candidates:
-        raise S3AccessError(
-            f"no httpfs extension for DuckDB {duckdb.__version__} under {folder}: install "
-            f"duckdb-extension-httpfs=={duckdb.__version__}"
-        )
-    return candidates[0]
-
-
 def enable_s3(connection: duckdb.DuckDBPyConnection, endpoint_url: str | None) -> None:
     """Load httpfs and create an S3 secret from boto3's credentials and the endpoint."""
     import boto3
 
-    connection.execute(f"LOAD '{_quoted(str(httpfs_extension_path()))}'")
+    try:
+        load_extension(connection, "httpfs")
+    except ExtensionError as error:
+        raise S3AccessError(f"reading an s3:// lake failed: {error}") from error
 
     session = boto3.Session()
     credentials = session.get_credentials()

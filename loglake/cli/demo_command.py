@@ -14,9 +14,11 @@ from typing import Any
 import click
 
 from loglake.analytics.lake import open_lake
+from loglake.analytics.sql import run_select
 from loglake.analytics.summary import function_summary
 from loglake.cli.options import lake_option
 from loglake.cli.render import print_result
+from loglake.settings import load_settings
 
 
 @click.command()
@@ -58,17 +60,71 @@ def demo(lake: str, day: datetime | None, invocations: int, seed: int) -> None:
     ):
         handler.handler(event, _context(deliveries))
     elapsed = time.perf_counter() - started
+    traces, segments = _write_traces(lake, start, invocations, seed)
 
     click.echo(
         f"Sent {deliveries} deliveries for {start:%Y-%m-%d} through the ingest handler "
         f"in {elapsed:.1f} s; lake: {Path(lake).resolve()}\n"
     )
+    click.echo(f"Wrote {traces} X-Ray traces with {segments} segments of the traced functions.\n")
     print_result(function_summary(open_lake(lake)), "table", title="Functions")
     click.echo(
-        "\nNext: loglake sql --lake "
-        f'{lake} "SELECT function_name, error_type, count(*) AS n FROM logs '
-        'WHERE error_type IS NOT NULL GROUP BY ALL ORDER BY n DESC"'
+        f"\nNext: loglake query --lake {lake} "
+        "'filter ispresent(@errorType) | stats count(*) as n by @function, @errorType "
+        "| sort n desc'"
     )
+    click.echo(f"      loglake query --lake {lake} cold-starts-by-function --since 3d")
+    click.echo(
+        f"      loglake sql --lake {lake} "
+        '"SELECT function_name, count(*) FROM invocations GROUP BY ALL"'
+    )
+    example = _traced_cold_start(lake)
+    if example is not None:
+        click.echo(f"      loglake request --lake {lake} {example}")
+
+
+def _traced_cold_start(lake: str) -> str | None:
+    """Return the request ID of the first cold start whose trace is in the lake."""
+    result = run_select(
+        open_lake(lake),
+        "SELECT request_id FROM invocations JOIN traces USING (trace_id) "
+        "WHERE cold_start ORDER BY invocations.timestamp LIMIT 1",
+    )
+    return str(result.rows[0][0]) if result.rows else None
+
+
+def _write_traces(lake: str, start: datetime, invocations: int, seed: int) -> tuple[int, int]:
+    """Write the sample's traces through the X-Ray poller's own reading and writing steps."""
+    from loglake.demo import generate_traces
+    from loglake.ingest.store import open_store
+    from loglake.ingest.xray.poller import TraceWindow, read_summary_pages, write_pulled_traces
+
+    store = open_store(lake)
+    ingestion_time_us = time.time_ns() // 1000
+    traces = segments = 0
+    for sample in generate_traces(start=start, invocations=invocations, seed=seed):
+        window = TraceWindow(sample.start_s, sample.end_s)
+        summaries = read_summary_pages(
+            sample.summary_pages,
+            ingestion_time_us=ingestion_time_us,
+            region="us-east-1",
+            label=f"demo window {window}",
+        )
+        wanted = set(summaries.lambda_trace_ids)
+        report = write_pulled_traces(
+            store,
+            summaries,
+            [trace for trace in sample.traces if trace["Id"] in wanted],
+            name=window.name,
+            ingestion_time_us=ingestion_time_us,
+            row_group_rows=load_settings().row_group_rows,
+            label=f"demo window {window}",
+        )
+        if report.failures:
+            raise click.ClickException(f"demo traces failed to decode: {report.failures[:3]}")
+        traces += report.traces
+        segments += report.segments
+    return traces, segments
 
 
 def _load_handler(lake: str) -> ModuleType:

@@ -16,6 +16,7 @@ from loglake.ingest.decode import decode_file
 from loglake.ingest.pipeline import Ingestor, IngestReport
 from loglake.ingest.store import LocalStore, open_store
 from loglake.ingest.write import LOGS_PREFIX
+from loglake.ingest.xray.files import read_xray_file
 from loglake.settings import load_settings
 
 PROGRESS_MIN_FILES = 5
@@ -55,10 +56,10 @@ def ingest(
     """Ingest files or folders of CloudWatch Logs deliveries into the lake.
 
     Reads saved Lambda events (subscription, Kinesis, Firehose), Firehose objects from S3,
-    `aws logs filter-log-events` or `get-log-events` output, and CloudWatch export files,
-    gzip'd or not. Folders are read recursively, skipping hidden files and the lake's logs.
-    Every good file lands even when others are bad; the command then exits 1 and names each
-    bad file and why.
+    `aws logs filter-log-events` or `get-log-events` output, CloudWatch export files, and
+    `aws xray get-trace-summaries` or `batch-get-traces` output, gzip'd or not. Folders are
+    read recursively, skipping hidden files and the lake's logs. Every good file lands even
+    when others are bad; the command then exits 1 and names each bad file and why.
     """
     settings = load_settings()
     store = open_store(lake, endpoint_url=settings.s3_endpoint_url)
@@ -98,6 +99,20 @@ def _ingest_file(
         data = path.read_bytes()
     except OSError as error:
         return [f"file {path}: cannot be read: {error.strerror}"]
+
+    try:
+        xray_output = read_xray_file(
+            data,
+            name=str(path),
+            ingestion_time_us=ingestor.clock_ms() * 1000,
+            region=defaults.region,
+            max_decompressed_bytes=defaults.max_file_bytes,
+        )
+    except Exception as error:  # one file's decoder bug must not stop the other files
+        return [f"file {path}: decoding failed unexpectedly ({error!r}); please report it"]
+    if xray_output is not None:
+        total.merge(ingestor.ingest_xray_output(xray_output))
+        return xray_output.failures
 
     try:
         records = decode_file(
@@ -141,6 +156,10 @@ def _summary(report: IngestReport, files: int, lake: str) -> str:
         f"{files} file(s): {report.events_in} events in, {report.rows_out} rows written to "
         f"{lake} in {len(report.objects)} object(s)"
     )
+    if report.traces_out or report.segments_out:
+        summary += (
+            f"; {report.traces_out} trace summaries and {report.segments_out} segments written"
+        )
     if report.control_messages:
         summary += f"; {report.control_messages} control message(s) skipped"
     if report.quarantined:

@@ -14,10 +14,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from loglake import __version__
 from loglake.analytics.s3 import S3AccessError
+from loglake.cli.advise_command import advise_command
+from loglake.cli.alerts_command import alerts
 from loglake.cli.demo_command import demo
 from loglake.cli.import_command import import_
 from loglake.cli.ingest_command import ingest
+from loglake.cli.patterns_command import patterns
+from loglake.cli.queries_command import queries
+from loglake.cli.query_command import query
+from loglake.cli.request_command import request, trace
 from loglake.cli.sql_command import sql
+from loglake.cli.xray_command import xray
 from loglake.ingest.errors import IngestError
 
 
@@ -49,4 +56,12 @@ def cli() -> None:
 cli.add_command(ingest)
 cli.add_command(import_)
 cli.add_command(sql)
+cli.add_command(query)
+cli.add_command(queries)
 cli.add_command(demo)
+cli.add_command(xray)
+cli.add_command(request)
+cli.add_command(trace)
+cli.add_command(advise_command)
+cli.add_command(patterns)
+cli.add_command(alerts)

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from loglake.analytics.output import OutputFormat, plain_value, to_csv, to_json
+from loglake.analytics.output import OutputFormat, plain_value, to_csv, to_json, to_ndjson
 from loglake.analytics.sql import QueryResult
 
 PIPED_WIDTH = 200
@@ -33,6 +33,8 @@ def print_result(
         click.echo(to_json(result))
     elif output_format == "csv":
         click.echo(to_csv(result), nl=False)
+    elif output_format == "ndjson":
+        click.echo(to_ndjson(result), nl=False)
     else:
         console = Console()
         if not console.is_terminal:

@@ -27,6 +27,7 @@ from loglake.demo.kinesis import kinesis_events
 from loglake.demo.platform import runtime_version_arn
 from loglake.demo.profile import Deployment, FunctionProfile
 from loglake.demo.traffic import TrafficPlan
+from loglake.demo.xray import TracedInvocation, TraceWindowSample, trace_windows
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ACCOUNT_PATTERN = re.compile(r"\d{12}")
@@ -116,6 +117,28 @@ def generate_kinesis_events(
     )
 
 
+def generate_traces(
+    *,
+    start: datetime,
+    hours: int = 24,
+    invocations: int = 2000,
+    seed: int = 7,
+    account: str = "123456789012",
+    region: str = "us-east-1",
+) -> list[TraceWindowSample]:
+    """Return the X-Ray traces of the sampled invocations of ``generate_deliveries``' traced
+    functions, as GetTraceSummaries pages and BatchGetTraces traces grouped by hour.
+
+    Equal arguments describe the same invocations as ``generate_deliveries``: the trace IDs,
+    request IDs and durations match the REPORT lines.
+    """
+    settings = _validate(start, hours, invocations, seed, account, region)
+    traced: list[TracedInvocation] = []
+    for _ in _deliveries(settings, traced):
+        pass
+    return trace_windows(traced, seed=settings.seed)
+
+
 def _encoded_payloads(settings: _Settings) -> Iterator[tuple[int, str]]:
     encoder = SubscriptionEncoder(account=settings.account, rng=_encoder_rng(settings.seed))
     for delivery in _deliveries(settings):
@@ -126,8 +149,13 @@ def _encoder_rng(seed: int) -> Random:
     return Random(f"{seed}/event-ids")
 
 
-def _deliveries(settings: _Settings) -> Iterator[Delivery]:
-    """Run the sample account's traffic and yield its deliveries in send order."""
+def _deliveries(
+    settings: _Settings, traced: list[TracedInvocation] | None = None
+) -> Iterator[Delivery]:
+    """Run the sample account's traffic and yield its deliveries in send order.
+
+    ``traced`` receives each sampled invocation of a traced function.
+    """
     rng = Random(settings.seed)
     clock = Clock()
     ids = IdSource(rng)
@@ -145,7 +173,7 @@ def _deliveries(settings: _Settings) -> Iterator[Delivery]:
         invocations=settings.invocations,
         rng=rng,
     )
-    runner = InvocationRunner(rng=rng, clock=clock, ids=ids)
+    runner = InvocationRunner(rng=rng, clock=clock, ids=ids, traced=traced)
     batcher = DeliveryBatcher(Random(f"{settings.seed}/deliveries"))
 
     for hour in range(settings.hours):

@@ -13,6 +13,7 @@ from loglake.demo.environments import Environment
 from loglake.demo.ids import IdSource
 from loglake.demo.platform import ReportMetrics, XrayHeader
 from loglake.demo.profile import Deployment, FunctionProfile
+from loglake.demo.xray import TracedInvocation
 
 # From 2025-08-01T00:00Z Lambda bills the init phase of on-demand ZIP functions on managed
 # runtimes, so Billed Duration includes Init Duration. Custom runtimes were billed for it
@@ -44,11 +45,19 @@ class _StartPhase:
 class InvocationRunner:
     """Writer of the platform lines of invocations around their application lines."""
 
-    def __init__(self, *, rng: Random, clock: Clock, ids: IdSource) -> None:
+    def __init__(
+        self,
+        *,
+        rng: Random,
+        clock: Clock,
+        ids: IdSource,
+        traced: list[TracedInvocation] | None = None,
+    ) -> None:
         self._rng = rng
         self._clock = clock
         self._ids = ids
         self._last_sampled_second: dict[str, int] = {}
+        self._traced = traced
 
     def run(
         self,
@@ -87,6 +96,8 @@ class InvocationRunner:
         metrics = _report_metrics(ctx, environment, phase)
         end_ms = ctx.start_ms + math.ceil(ctx.duration_ms)
         self._write_end(ctx, end_ms, metrics)
+        if self._traced is not None and ctx.xray is not None and ctx.xray.sampled:
+            self._traced.append(_traced_invocation(ctx, arrival_ms, metrics))
 
         environment.invocations += 1
         environment.free_at_ms = end_ms + 1
@@ -229,4 +240,25 @@ def _report_metrics(
         billed_restore_duration_ms=phase.billed_restore_ms,
         status=ctx.status,
         error_type=ctx.error_type,
+    )
+
+
+def _traced_invocation(
+    ctx: InvokeContext, arrival_ms: int, metrics: ReportMetrics
+) -> TracedInvocation:
+    """Record what the invocation's trace is built from; it draws no random numbers."""
+    assert ctx.xray is not None
+    return TracedInvocation(
+        deployment=ctx.deployment,
+        request_id=ctx.request_id,
+        trace_id=ctx.xray.trace_id,
+        segment_id=ctx.xray.segment_id,
+        arrival_ms=arrival_ms,
+        start_ms=ctx.start_ms,
+        duration_ms=metrics.duration_ms,
+        init_ms=metrics.init_duration_ms,
+        restore_ms=metrics.restore_duration_ms,
+        status=ctx.status,
+        error_type=ctx.error_type,
+        scenario=ctx.scenario,
     )

@@ -18,6 +18,10 @@ from loglake.ingest.quarantine import quarantine_payload
 from loglake.ingest.rows import RowStats, build_logs_table
 from loglake.ingest.store import LakeStore
 from loglake.ingest.write import WrittenObject, write_logs
+from loglake.ingest.xray.files import XrayFileContent
+from loglake.ingest.xray.rows import SegmentRow
+from loglake.ingest.xray.spans import SPANS_LOG_GROUP, spans_of_batch
+from loglake.ingest.xray.write import write_trace_data
 
 CHUNK_EVENTS = 200_000
 """Events parsed and written at a time by ``Ingestor.ingest_in_chunks``."""
@@ -35,6 +39,11 @@ class IngestReport:
     records: int = 0
     events_in: int = 0
     rows_out: int = 0
+    """Rows written to ``logs``."""
+    traces_out: int = 0
+    """Rows written to ``traces``."""
+    segments_out: int = 0
+    """Rows written to ``segments``: spans of ``aws/spans`` and saved segment documents."""
     control_messages: int = 0
     objects: list[WrittenObject] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
@@ -52,6 +61,8 @@ class IngestReport:
         self.records += other.records
         self.events_in += other.events_in
         self.rows_out += other.rows_out
+        self.traces_out += other.traces_out
+        self.segments_out += other.segments_out
         self.control_messages += other.control_messages
         self.objects.extend(other.objects)
         self.quarantined.extend(other.quarantined)
@@ -141,6 +152,8 @@ class Ingestor:
     def _write(
         self, batches: list[LogBatch], report: IngestReport, *, now_ms: int, object_name: str | None
     ) -> pa.Table:
+        """Write spans of ``aws/spans`` to ``segments`` and every other event to ``logs``."""
+        batches, spans = _split_spans(batches, ingestion_time_us=now_ms * 1000)
         table = build_logs_table(
             batches,
             ingestion_time_ms=now_ms,
@@ -151,7 +164,30 @@ class Ingestor:
             write_logs(self.store, table, row_group_rows=self.row_group_rows, name=object_name)
         )
         report.rows_out += table.num_rows
+        if spans:
+            report.objects.extend(
+                write_trace_data(
+                    self.store, segments=spans, row_group_rows=self.row_group_rows, name=object_name
+                )
+            )
+            report.segments_out += len(spans)
         return table
+
+    def ingest_xray_output(self, content: XrayFileContent) -> IngestReport:
+        """Write the rows of a saved X-Ray output file; its failures go into the report.
+
+        Objects are named by the rows they contain, so ingesting the same file again replaces them.
+        """
+        report = IngestReport(records=1, failures=list(content.failures))
+        report.objects = write_trace_data(
+            self.store,
+            traces=content.traces,
+            segments=content.segments,
+            row_group_rows=self.row_group_rows,
+        )
+        report.traces_out = len(content.traces)
+        report.segments_out = len(content.segments)
+        return report
 
     def _set_aside(
         self, record: DecodedRecord, report: IngestReport, *, source: str, now_ms: int
@@ -178,3 +214,22 @@ class Ingestor:
                 rows_written=record.error is None,
             )
             report.quarantined.append(key)
+
+
+def _split_spans(
+    batches: list[LogBatch], *, ingestion_time_us: int
+) -> tuple[list[LogBatch], list[SegmentRow]]:
+    """Take the span records out of ``aws/spans`` batches; other events stay log events."""
+    if all(batch.log_group != SPANS_LOG_GROUP for batch in batches):
+        return batches, []
+    kept: list[LogBatch] = []
+    spans: list[SegmentRow] = []
+    for batch in batches:
+        if batch.log_group != SPANS_LOG_GROUP:
+            kept.append(batch)
+            continue
+        rows, others = spans_of_batch(batch, ingestion_time_us=ingestion_time_us)
+        spans += rows
+        if others.events:
+            kept.append(others)
+    return kept, spans

@@ -1,0 +1,867 @@
+"""SQL generation: one DuckDB SELECT from a parsed query, one query block at a time.
+
+Commands are applied in order to the current block, which follows SQL's order of clauses:
+WHERE, GROUP BY, QUALIFY, ORDER BY, LIMIT. A command that would have to act before a
+clause the block already has (a ``filter`` after a ``limit``, anything but ``sort`` and
+``limit`` after ``stats``) first closes the block into a common table expression, and the
+command starts a new block over it. Derived fields are inlined as expressions until a
+block closes; then they become columns with internal names (``_c1``, ``_c2``, ...), and
+the final SELECT gives every output column its Insights name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from loglake.analytics.insights import ast
+from loglake.analytics.insights.errors import InsightsError
+from loglake.analytics.insights.fields import (
+    ROW,
+    SYSTEM_FIELDS,
+    structured_field,
+    system_field,
+)
+from loglake.analytics.insights.functions import (
+    CallContext,
+    Period,
+    Regex,
+    lookup,
+    period_of,
+)
+from loglake.analytics.insights.values import (
+    Kind,
+    Value,
+    as_boolean,
+    as_column,
+    as_number,
+    as_output,
+    as_text,
+    as_timestamp,
+    combine,
+    literal,
+    sql_identifier,
+    sql_number,
+    sql_string,
+)
+from loglake.analytics.patterns import pattern_id_sql, pattern_template_sql
+
+DEFAULT_ROW_LIMIT = 10_000
+"""Rows a query returns without its own ``limit``, as in CloudWatch Logs Insights."""
+
+MAX_STATS = 2
+MATERIALIZE_SQL = 2_000
+"""Characters of SQL above which a derived field becomes a column of its own block."""
+MAX_EXPRESSION_SQL = 1_000_000
+"""Characters of SQL one expression may compile to. Conversions repeat their operand (a
+dateceil reads its argument three times), so nesting them grows the SQL geometrically."""
+_NAMED_GROUP = re.compile(r"\(\?P?<([^>=!][^>]*)>")
+_REGEX_META = set("\\.^$|?*+()[]{}")
+_WHOLE = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryScope:
+    """What a query reads besides its text: the time range, log groups and functions.
+
+    ``start`` is inclusive and ``end`` exclusive; either may be None for an open range.
+    ``now`` is the query's start time, which ``now()`` returns (the current time if None).
+    """
+
+    start: datetime | None = None
+    end: datetime | None = None
+    log_groups: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    now: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """The SQL of a query and what its runner needs to know about it."""
+
+    sql: str
+    """The statement, with the row limit that applies."""
+    probe_sql: str
+    """The same statement asking for one row more than the default limit, so a runner can
+    tell that rows were cut off; equal to ``sql`` when the query has its own limit."""
+    columns: tuple[str, ...]
+    row_limit: int
+    limited_by_query: bool
+    """True when the query's own ``limit`` decides how many rows come back."""
+    warnings: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Block:
+    source: str
+    events: bool
+    """Rows are log events, so system and structured fields resolve."""
+    where: list[str] = field(default_factory=list)
+    group_keys: list[tuple[str, Value]] | None = None
+    aggregates: list[tuple[str, Value]] = field(default_factory=list)
+    qualify: str | None = None
+    order: list[str] | None = None
+    sort_keys: list[tuple[Value, bool]] | None = None
+    """The values and directions ``order`` was rendered from, so a closed block's sort
+    can carry over to the block that reads it."""
+    limit: int | None = None
+    default_order: list[str] | None = None
+
+    @property
+    def aggregated(self) -> bool:
+        return self.group_keys is not None
+
+
+class Generator:
+    """Compiler state for one query: the blocks written so far and the names in scope."""
+
+    def __init__(self, query: ast.Query, scope: QueryScope, row_limit: int) -> None:
+        self.query = query
+        self.scope = scope
+        self.row_limit = row_limit
+        self.now = scope.now or datetime.now(tz=UTC)
+        self.ctes: list[str] = []
+        self.block = _Block(source="logs", events=True)
+        self.names: dict[str, Value] = {}
+        self.visible: list[str] | None = None
+        self.display_chosen = False
+        self.stats_seen = 0
+        self.column_count = 0
+        self.warnings: list[str] = []
+        self.dedup_seen: ast.Command | None = None
+        self.timestamp_after_stats: Value | None = None
+
+    # Entry
+
+    def generate(self) -> CompiledQuery:
+        """Return the compiled query."""
+        for value in (*self.scope.log_groups, *self.scope.functions):
+            if "\x00" in value or not value:
+                raise InsightsError(
+                    f"log group or function name {value!r} is empty or contains the NUL character"
+                )
+        self._check_order()
+        self.block.where.extend(self._scope_conditions())
+        for command in self.query.commands:
+            self._apply(command)
+        return self._finish()
+
+    def _check_order(self) -> None:
+        commands = self.query.commands
+        stats = [command for command in commands if isinstance(command, ast.Stats | ast.Pattern)]
+        if len(stats) > MAX_STATS:
+            raise InsightsError(
+                f"a query may have at most {MAX_STATS} stats commands", stats[MAX_STATS].position
+            )
+        if len(stats) == MAX_STATS:
+            second = commands.index(stats[1])
+            for command in commands[:second]:
+                if isinstance(command, ast.Sort | ast.Limit):
+                    raise InsightsError(
+                        f"{command.keyword} must come after the second stats in a query with "
+                        "two stats commands",
+                        command.position,
+                    )
+        for index, command in enumerate(commands):
+            if isinstance(command, ast.Dedup):
+                for later in commands[index + 1 :]:
+                    if not isinstance(later, ast.Limit):
+                        raise InsightsError(
+                            f"only limit may follow dedup, not {later.keyword}", later.position
+                        )
+
+    def _scope_conditions(self) -> list[str]:
+        conditions: list[str] = []
+        start, end = self.scope.start, self.scope.end
+        if start is not None:
+            start = start.astimezone(UTC)
+            day = start.date().isoformat()
+            conditions.append(f"{ROW}.timestamp >= {_timestamp_literal(start)}")
+            conditions.append(f"{ROW}.date >= DATE '{day}'")
+            conditions.append(f"({ROW}.date > DATE '{day}' OR {ROW}.hour >= {start.hour})")
+        if end is not None:
+            end = end.astimezone(UTC)
+            last = end - timedelta(microseconds=1)
+            day = last.date().isoformat()
+            conditions.append(f"{ROW}.timestamp < {_timestamp_literal(end)}")
+            conditions.append(f"{ROW}.date <= DATE '{day}'")
+            conditions.append(f"({ROW}.date < DATE '{day}' OR {ROW}.hour <= {last.hour})")
+        if self.scope.log_groups:
+            conditions.append(f"{ROW}.log_group IN ({_string_list(self.scope.log_groups)})")
+        if self.scope.functions:
+            conditions.append(f"{ROW}.function_name IN ({_string_list(self.scope.functions)})")
+        return conditions
+
+    # Commands
+
+    def _apply(self, command: ast.Command) -> None:
+        match command:
+            case ast.Fields():
+                self._fields(command)
+            case ast.Display():
+                self._display(command)
+            case ast.Filter():
+                self._filter(command)
+            case ast.Stats():
+                self._stats(command)
+            case ast.Sort():
+                self._sort(command)
+            case ast.Limit():
+                self._limit(command)
+            case ast.ParseGlob():
+                self._parse_glob(command)
+            case ast.ParseRegex():
+                self._parse_regex(command)
+            case ast.Dedup():
+                self._dedup(command)
+            case ast.Pattern():
+                self._pattern(command)
+            case ast.Source():
+                self._source(command)
+            case ast.Unmask():
+                pass
+            case _:
+                raise InsightsError(f"{command.keyword} is not supported", command.position)
+
+    def _fields(self, command: ast.Fields) -> None:
+        if self.block.aggregated:
+            self._close_block()
+        new_names: list[str] = []
+        for item in command.items:
+            value = self._expression(item.expression)
+            self._require_row_level(value, item.expression, "fields")
+            name = item.name
+            self.names[name] = value
+            new_names.append(name)
+        if not self.display_chosen:
+            visible = self.visible if self.visible is not None else []
+            self.visible = visible + [name for name in new_names if name not in visible]
+        if any(len(self.names[name].sql) > MATERIALIZE_SQL for name in new_names):
+            # Later references read a column instead of repeating the expression, so
+            # fields built from fields cannot grow the SQL geometrically.
+            self._close_block()
+
+    def _display(self, command: ast.Display) -> None:
+        if self.block.aggregated:
+            self._close_block()
+        names: list[str] = []
+        for item in command.items:
+            value = self._expression(item.expression)
+            self._require_row_level(value, item.expression, "display")
+            self.names[item.name] = value
+            names.append(item.name)
+        self.visible = names
+        self.display_chosen = True
+
+    def _filter(self, command: ast.Filter) -> None:
+        block = self.block
+        if block.aggregated or block.limit is not None or block.qualify is not None:
+            self._close_block()
+        value = self._expression(command.condition)
+        self._require_row_level(value, command.condition, "filter")
+        self.block.where.append(as_boolean(value))
+
+    def _stats(self, command: ast.Stats) -> None:
+        self._start_aggregation()
+        keys: list[tuple[str, Value]] = []
+        for item in command.groups:
+            value = self._expression(item.expression)
+            if value.aggregate:
+                raise InsightsError(
+                    "a stats group cannot contain an aggregate function",
+                    item.expression.position,
+                )
+            keys.append((item.name, value))
+
+        aggregates: list[tuple[str, Value]] = []
+        earlier: dict[str, Value] = {}
+        for item in command.aggregates:
+            value = self._expression(item.expression, aggregates_allowed=True, overlay=earlier)
+            if not value.aggregate:
+                raise InsightsError(
+                    f"{item.name} is not an aggregate: use a function such as count(*), "
+                    "avg(), sum() or pct() in stats",
+                    item.expression.position,
+                )
+            if value.row_level:
+                raise InsightsError(
+                    f"{item.name} reads a field outside an aggregate function: put the field "
+                    "inside one, or group by it",
+                    item.expression.position,
+                )
+            earlier[item.name] = value
+            aggregates.append((item.name, value))
+
+        seen: set[str] = set()
+        for item in (*command.groups, *command.aggregates):
+            if item.name in seen:
+                raise InsightsError(
+                    f"stats names two columns {item.name}: give one of them another alias",
+                    item.expression.position,
+                )
+            seen.add(item.name)
+        self._set_aggregation(keys, aggregates)
+        bins = [
+            value
+            for item, (_, value) in zip(command.groups, keys, strict=True)
+            if isinstance(item.expression, ast.FunctionCall)
+            and item.expression.name.lower() == "bin"
+        ]
+        self.timestamp_after_stats = bins[0] if len(bins) == 1 else None
+        # Grouped rows come out in the order of their keys, the first columns of the SELECT.
+        self.block.default_order = [str(position) for position in range(1, len(keys) + 1)]
+
+    def _pattern(self, command: ast.Pattern) -> None:
+        # Rows after stats have no @level to label severity with.
+        events = self.block.events and not self.block.aggregated
+        self._start_aggregation()
+        value = self._expression(command.expression)
+        self._require_row_level(value, command.expression, "pattern")
+        text = as_text(value)
+        template = pattern_template_sql(text)
+        keys = [("@pattern", Value(template, Kind.STRING))]
+        aggregates = [
+            ("@ratio", Value("(count(*) / sum(count(*)) OVER ())", Kind.NUMBER, aggregate=True)),
+            ("@sampleCount", Value("count(*)", Kind.NUMBER, aggregate=True)),
+            ("@severityLabel", Value(_severity_sql(events), Kind.STRING, aggregate=True)),
+            # A function of the group key alone, so DuckDB computes it once per pattern.
+            ("@patternId", Value(pattern_id_sql(template), Kind.STRING, aggregate=True)),
+            ("@sample", Value(f"any_value({text})", Kind.STRING, aggregate=True)),
+        ]
+        self._set_aggregation(keys, aggregates)
+        self.timestamp_after_stats = None
+        self.block.default_order = ["count(*) DESC", "1"]
+
+    def _start_aggregation(self) -> None:
+        block = self.block
+        if block.aggregated or block.limit is not None or block.qualify is not None:
+            self._close_block()
+        self.stats_seen += 1
+        self.block.order = None
+
+    def _set_aggregation(
+        self, keys: list[tuple[str, Value]], aggregates: list[tuple[str, Value]]
+    ) -> None:
+        self.block.group_keys = keys
+        self.block.aggregates = aggregates
+        self.names = dict(keys + aggregates)
+        self.visible = [name for name, _ in keys + aggregates]
+        self.display_chosen = False
+
+    def _sort(self, command: ast.Sort) -> None:
+        if self.block.limit is not None:
+            self._close_block()
+        sort_keys = [(self._expression(key.expression), key.descending) for key in command.keys]
+        self.block.sort_keys = sort_keys
+        self.block.order = [
+            term for value, descending in sort_keys for term in _order_terms(value, descending)
+        ]
+
+    def _limit(self, command: ast.Limit) -> None:
+        current = self.block.limit
+        self.block.limit = command.count if current is None else min(current, command.count)
+
+    def _dedup(self, command: ast.Dedup) -> None:
+        block = self.block
+        if block.aggregated or block.limit is not None or block.qualify is not None:
+            self._close_block()
+        keys = [self._expression(expression) for expression in command.keys]
+        for value, expression in zip(keys, command.keys, strict=True):
+            self._require_row_level(value, expression, "dedup")
+        partition = ", ".join(
+            as_text(value) if value.kind is Kind.JSON else value.sql for value in keys
+        )
+        order = self.block.order or ([f"{ROW}.timestamp DESC"] if self.block.events else [])
+        window = f"PARTITION BY {partition}" + (f" ORDER BY {', '.join(order)}" if order else "")
+        # Rows with a missing key are never duplicates of each other: all of them stay.
+        missing = " OR ".join(f"{value.sql} IS NULL" for value in keys)
+        self.block.qualify = f"row_number() OVER ({window}) = 1 OR {missing}"
+        self.dedup_seen = command
+
+    def _parse_glob(self, command: ast.ParseGlob) -> None:
+        source = self._parse_source(command.field)
+        parts = command.pattern.split("*")
+        regex = "(?s)" + _escape_regex(parts[0])
+        for index, part in enumerate(parts[1:], start=1):
+            # A * that ends the pattern reads to the end of the text; any other * matches as
+            # little as it can, so the literal text after it ends the capture.
+            last = index == len(parts) - 1 and part == ""
+            regex += ("(.*)" if last else "(.*?)") + _escape_regex(part)
+        self._add_captures(source, regex, list(command.aliases))
+
+    def _parse_regex(self, command: ast.ParseRegex) -> None:
+        source = self._parse_source(command.field)
+        regex, _ = _rename_groups(command.pattern)
+        self._add_captures(source, regex, list(command.group_names))
+
+    def _parse_source(self, expression: ast.Expression) -> Value:
+        if self.block.aggregated:
+            self._close_block()
+        value = self._expression(expression)
+        self._require_row_level(value, expression, "parse")
+        return value
+
+    def _add_captures(self, source: Value, regex: str, names: list[str]) -> None:
+        text = as_text(source)
+        pattern = sql_string(regex)
+        groups = ", ".join(sql_string(f"g{index}") for index in range(1, len(names) + 1))
+        # Rows that do not match keep every field and get NULL for the captures.
+        extract = f"regexp_extract({text}, {pattern}, [{groups}])"
+        for index, name in enumerate(names, start=1):
+            sql = f"CASE WHEN regexp_matches({text}, {pattern}) THEN {extract}['g{index}'] END"
+            self.names[name] = combine(sql, Kind.STRING, source)
+
+    def _source(self, command: ast.Source) -> None:
+        conditions: list[str] = []
+        if command.log_groups:
+            conditions.append(f"{ROW}.log_group IN ({_string_list(command.log_groups)})")
+        if command.name_prefixes:
+            prefixes = " OR ".join(
+                f"starts_with({ROW}.log_group, {sql_string(prefix)})"
+                for prefix in command.name_prefixes
+            )
+            conditions.append(f"({prefixes})")
+        if command.accounts:
+            conditions.append(f"{ROW}.account IN ({_string_list(command.accounts)})")
+        self.block.where.extend(conditions)
+
+    # Blocks
+
+    def _new_column(self) -> str:
+        self.column_count += 1
+        return f"_c{self.column_count}"
+
+    def _close_block(self) -> None:
+        """Write the current block as a CTE and start a new block that reads it."""
+        block = self.block
+        name = f"step{len(self.ctes) + 1}"
+        renamed: dict[str, Value] = {}
+        renamed_values: dict[int, Value] = {}
+        select: list[str] = []
+        if block.aggregated:
+            assert block.group_keys is not None
+            for user_name, value in block.group_keys + block.aggregates:
+                column = self._new_column()
+                select.append(f"{value.sql} AS {column}")
+                renamed[user_name] = as_column(value, f"{ROW}.{column}")
+                renamed_values[id(value)] = renamed[user_name]
+            positions = ", ".join(str(i) for i in range(1, len(block.group_keys) + 1))
+            group_by = f" GROUP BY {positions}" if block.group_keys else ""
+            timestamp = self.timestamp_after_stats
+            if timestamp is not None:
+                for user_name, value in block.group_keys:
+                    if value is timestamp:
+                        self.timestamp_after_stats = renamed[user_name]
+        else:
+            select.append(f"{ROW}.*")
+            materialized: dict[int, str] = {}
+            for user_name, value in self.names.items():
+                if value.stable:
+                    renamed[user_name] = value
+                    continue
+                known = materialized.get(id(value))
+                column = known if known is not None else self._new_column()
+                if known is None:
+                    materialized[id(value)] = column
+                    select.append(f"{value.sql} AS {column}")
+                renamed[user_name] = as_column(value, f"{ROW}.{column}")
+            group_by = ""
+        sql = f"SELECT {', '.join(select)} FROM {block.source} AS {ROW}"
+        sql += _clauses(block, group_by)
+        self.ctes.append(f"{name} AS (\n  {sql}\n)")
+        self.names = renamed
+        self.block = _Block(source=name, events=block.events and not block.aggregated)
+        self._carry_sort(block, renamed_values)
+
+    def _carry_sort(self, closed: _Block, renamed: dict[int, Value]) -> None:
+        """Keep the closed block's sort for the rows of the new block."""
+        if closed.sort_keys is None:
+            return
+        if not closed.aggregated:
+            # The sort expressions read columns that SELECT src.* passes through.
+            self.block.sort_keys = closed.sort_keys
+            self.block.order = closed.order
+            return
+        keys = [(renamed.get(id(value)), descending) for value, descending in closed.sort_keys]
+        if all(value is not None for value, _ in keys):
+            self.block.sort_keys = [(value, descending) for value, descending in keys if value]
+            self.block.order = [
+                term
+                for value, descending in self.block.sort_keys
+                for term in _order_terms(value, descending)
+            ]
+
+    def _finish(self) -> CompiledQuery:
+        block = self.block
+        if block.aggregated:
+            assert block.group_keys is not None
+            all_items = dict(block.group_keys + block.aggregates)
+            names = self.visible or list(all_items)
+            select = [f"{as_output(all_items[name])} AS {sql_identifier(name)}" for name in names]
+            # The group keys are the first columns of the SELECT.
+            positions = ", ".join(str(i) for i in range(1, len(block.group_keys) + 1))
+            group_by = f" GROUP BY {positions}" if block.group_keys else ""
+        else:
+            names = self.visible or ["@timestamp", "@message"]
+            select = []
+            for name in names:
+                value = self.names.get(name) or self._resolve_name(name, None)
+                select.append(f"{as_output(value)} AS {sql_identifier(name)}")
+            group_by = ""
+        if block.order is None:
+            if block.default_order is not None:
+                block.order = block.default_order
+            elif block.events:
+                block.order = [f"{ROW}.timestamp DESC"]
+        limited_by_query = block.limit is not None
+        statements: list[str] = []
+        for limit in (block.limit or self.row_limit, block.limit or self.row_limit + 1):
+            final = replace(block, limit=limit)
+            sql = f"SELECT {', '.join(select)}\nFROM {block.source} AS {ROW}"
+            sql += _clauses(final, group_by, "\n")
+            if self.ctes:
+                sql = "WITH " + ",\n".join(self.ctes) + "\n" + sql
+            statements.append(sql)
+        return CompiledQuery(
+            sql=statements[0],
+            probe_sql=statements[0] if limited_by_query else statements[1],
+            columns=tuple(names),
+            row_limit=block.limit or self.row_limit,
+            limited_by_query=limited_by_query,
+            warnings=tuple(self.warnings),
+        )
+
+    # Expressions
+
+    def _expression(
+        self,
+        node: ast.Expression,
+        *,
+        aggregates_allowed: bool = False,
+        overlay: dict[str, Value] | None = None,
+    ) -> Value:
+        compiler = _ExpressionCompiler(self, aggregates_allowed, overlay or {})
+        return compiler.compile(node)
+
+    def _resolve(self, node: ast.FieldReference, overlay: dict[str, Value] | None = None) -> Value:
+        return self._resolve_name(node.name, node, overlay)
+
+    def _resolve_name(
+        self, name: str, node: ast.FieldReference | None, overlay: dict[str, Value] | None = None
+    ) -> Value:
+        if overlay and name in overlay:
+            return overlay[name]
+        if name in self.names:
+            return self.names[name]
+        if self.block.events and not self.block.aggregated:
+            value = system_field(name)
+            if value is not None:
+                return value
+            if name.startswith("@") and not name.startswith("@@"):
+                raise InsightsError(
+                    f"unknown field {name}: loglake's @-fields are listed in docs/insights.md"
+                    + _nearest_field(name),
+                    node.position if node else None,
+                )
+            segments = node.segments if node is not None else tuple(name.split("."))
+            return structured_field(segments)
+        if name.lower() == "@timestamp" and self.timestamp_after_stats is not None:
+            return self.timestamp_after_stats
+        available = ", ".join(self.names) or "none"
+        raise InsightsError(
+            f"unknown field {name} after stats: only the fields stats produced exist ({available})",
+            node.position if node else None,
+        )
+
+    def _require_row_level(self, value: Value, node: ast.Expression, command: str) -> None:
+        if value.aggregate:
+            raise InsightsError(
+                f"aggregate functions are allowed only in stats, not in {command}",
+                node.position,
+            )
+
+    def timestamp(self, node: ast.Expression) -> Value:
+        """Return @timestamp where the current rows have one."""
+        try:
+            return self._resolve_name("@timestamp", None)
+        except InsightsError:
+            raise InsightsError(
+                "this function reads @timestamp, which the rows after stats do not have: "
+                "carry it through the first stats, for example by bin(5m) as @timestamp",
+                node.position,
+            ) from None
+
+
+class _ExpressionCompiler:
+    """Compilation of one expression tree into a typed SQL value."""
+
+    def __init__(
+        self, generator: Generator, aggregates_allowed: bool, overlay: dict[str, Value]
+    ) -> None:
+        self.generator = generator
+        self.aggregates_allowed = aggregates_allowed
+        self.overlay = overlay
+        self.inside_aggregate = False
+
+    def compile(self, node: ast.Expression) -> Value:
+        value = self._compile(node)
+        if len(value.sql) > MAX_EXPRESSION_SQL:
+            raise InsightsError(
+                f"this expression compiles to more than {MAX_EXPRESSION_SQL:,} characters of "
+                "SQL: split it into several fields commands",
+                node.position,
+            )
+        return value
+
+    def _compile(self, node: ast.Expression) -> Value:
+        match node:
+            case ast.NumberLiteral():
+                return literal(node.value)
+            case ast.StringLiteral():
+                return literal(node.value)
+            case ast.BooleanLiteral():
+                return literal(node.value)
+            case ast.FieldReference():
+                return self.generator._resolve(node, self.overlay)
+            case ast.FunctionCall():
+                return self.call(node)
+            case ast.UnaryOperation():
+                operand = self.compile(node.operand)
+                if node.operator == "not":
+                    return combine(f"(NOT {as_boolean(operand)})", Kind.BOOLEAN, operand)
+                # The parentheses keep "-" apart from a negative operand: "--" starts a
+                # SQL comment.
+                return combine(f"(-({as_number(operand)}))", Kind.NUMBER, operand)
+            case ast.BinaryOperation():
+                return self.binary(node)
+            case ast.RegexLiteral():
+                raise InsightsError(
+                    "a /regular expression/ is allowed only after like, =~ or in parse",
+                    node.position,
+                )
+            case ast.PeriodLiteral():
+                raise InsightsError(
+                    f"the time period {node.source} is allowed only as an argument of bin, "
+                    "datefloor or dateceil",
+                    node.position,
+                )
+            case ast.ListLiteral():
+                raise InsightsError("a [list] is allowed only after in", node.position)
+        raise InsightsError("unsupported expression", node.position)
+
+    def binary(self, node: ast.BinaryOperation) -> Value:
+        if node.operator in ("and", "or"):
+            left, right = self.compile(node.left), self.compile(node.right)
+            sql = f"({as_boolean(left)} {node.operator.upper()} {as_boolean(right)})"
+            return combine(sql, Kind.BOOLEAN, left, right)
+        if node.operator == "like":
+            return self.like(node)
+        if node.operator == "in":
+            return self.membership(node)
+        left, right = self.compile(node.left), self.compile(node.right)
+        if node.operator in ("+", "-", "*", "/", "%", "^"):
+            a, b = _operand(left), _operand(right)
+            sql = {
+                "+": f"({a} + {b})",
+                "-": f"({a} - {b})",
+                "*": f"({a} * {b})",
+                # Division by zero gives NULL, not infinity.
+                "/": f"({a} / {_nonzero(right)})",
+                "%": f"fmod({a}, {_nonzero(right)})",
+                "^": f"power({a}, {b})",
+            }[node.operator]
+            return combine(sql, Kind.NUMBER, left, right)
+        return combine(_comparison(node.operator, left, right), Kind.BOOLEAN, left, right)
+
+    def like(self, node: ast.BinaryOperation) -> Value:
+        left = self.compile(node.left)
+        text = as_text(left)
+        if isinstance(node.right, ast.RegexLiteral):
+            regex, _ = _rename_groups(node.right.pattern)
+            sql = f"regexp_matches({text}, {sql_string(regex)})"
+            parts = [left]
+        else:
+            right = self.compile(node.right)
+            sql = f"contains({text}, {as_text(right)})"
+            parts = [left, right]
+        if node.negated:
+            sql = f"(NOT {sql})"
+        return combine(sql, Kind.BOOLEAN, *parts)
+
+    def membership(self, node: ast.BinaryOperation) -> Value:
+        left = self.compile(node.left)
+        assert isinstance(node.right, ast.ListLiteral)
+        numbers: list[str] = []
+        texts: list[str] = []
+        for item in node.right.items:
+            if isinstance(item, ast.NumberLiteral | ast.BooleanLiteral):
+                numbers.append(sql_number(item.value))
+            elif isinstance(item, ast.StringLiteral):
+                texts.append(sql_string(item.value))
+            else:
+                raise InsightsError("a list after in holds only numbers and strings", item.position)
+        tests: list[str] = []
+        if numbers:
+            tests.append(f"{as_number(left)} IN ({', '.join(numbers)})")
+        if texts:
+            tests.append(f"{as_text(left)} IN ({', '.join(texts)})")
+        sql = "(" + " OR ".join(tests) + ")"
+        if node.negated:
+            sql = f"(NOT {sql})"
+        return combine(sql, Kind.BOOLEAN, left)
+
+    def call(self, node: ast.FunctionCall) -> Value:
+        function = lookup(node)
+        if function.aggregate:
+            if not self.aggregates_allowed:
+                raise InsightsError(
+                    f"{function.name}() is an aggregate function: use it in stats",
+                    node.position,
+                )
+            if self.inside_aggregate:
+                raise InsightsError(
+                    f"{function.name}() cannot be inside another aggregate function",
+                    node.position,
+                )
+        outer = self.inside_aggregate
+        self.inside_aggregate = outer or function.aggregate
+        try:
+            arguments = [self.argument(argument, function.name) for argument in node.arguments]
+        finally:
+            self.inside_aggregate = outer
+        generator = self.generator
+        context = CallContext(
+            node,
+            arguments,
+            timestamp=lambda: generator.timestamp(node),
+            now=generator.now,
+            range_start=generator.scope.start,
+            range_end=generator.scope.end,
+        )
+        return function.build(context)
+
+    def argument(self, node: ast.Expression, function: str) -> Value | Period | Regex:
+        if isinstance(node, ast.PeriodLiteral):
+            return period_of(node, self.generator.warnings, capped=function.lower() == "bin")
+        if isinstance(node, ast.RegexLiteral):
+            regex, _ = _rename_groups(node.pattern)
+            return Regex(regex)
+        return self.compile(node)
+
+
+def _comparison(operator: str, left: Value, right: Value) -> str:
+    sql_operator = "<>" if operator == "!=" else operator
+    kinds = {left.kind, right.kind}
+    if Kind.NULL in kinds:
+        return "CAST(NULL AS BOOLEAN)"
+    if Kind.TIMESTAMP in kinds and kinds & {Kind.NUMBER, Kind.BOOLEAN}:
+        return f"({as_number(left)} {sql_operator} {as_number(right)})"
+    if Kind.TIMESTAMP in kinds:
+        return f"({as_timestamp(left)} {sql_operator} {as_timestamp(right)})"
+    if kinds & {Kind.NUMBER, Kind.BOOLEAN}:
+        return f"({as_number(left)} {sql_operator} {as_number(right)})"
+    if Kind.JSON in kinds and not (_is_constant(left) or _is_constant(right)):
+        # Two values of unknown type compare as numbers when both are numbers.
+        numeric = f"({as_number(left)} {sql_operator} {as_number(right)})"
+        textual = f"({as_text(left)} {sql_operator} {as_text(right)})"
+        return f"coalesce({numeric}, {textual})"
+    return f"({as_text(left)} {sql_operator} {as_text(right)})"
+
+
+def _operand(value: Value) -> str:
+    """Return SQL for an arithmetic operand; whole-number constants widen to BIGINT, so
+    products such as now() * 1000 do not overflow DuckDB's 32-bit INTEGER."""
+    if value.kind is Kind.NUMBER and _is_constant(value) and _WHOLE.fullmatch(value.sql):
+        return f"CAST({value.sql} AS BIGINT)"
+    return as_number(value)
+
+
+def _nonzero(divisor: Value) -> str:
+    """Return SQL for a divisor that gives NULL, not infinity, when it is 0."""
+    number = _operand(divisor)
+    constant = divisor.sql.removesuffix("::DOUBLE")
+    constant_number = divisor.kind is Kind.NUMBER and _is_constant(divisor)
+    if constant_number and _NUMBER.fullmatch(constant) and float(constant) != 0:
+        return number
+    return f"NULLIF({number}, 0)"
+
+
+def _is_constant(value: Value) -> bool:
+    return not value.row_level and not value.aggregate
+
+
+def _order_terms(value: Value, descending: bool) -> list[str]:
+    if _is_constant(value):
+        # Every row has the same value. DuckDB would also read ORDER BY 2 as "the second
+        # column".
+        return []
+    direction = "DESC" if descending else "ASC"
+    if value.kind in (Kind.JSON, Kind.STRING) and value.row_level:
+        # Natural order: text before numbers, numbers by value, missing values last.
+        number = as_number(value)
+        text = as_text(value)
+        return [
+            f"({value.sql} IS NULL) ASC",
+            f"({number} IS NOT NULL) {direction}",
+            f"{number} {direction}",
+            f"{text} {direction}",
+        ]
+    return [f"{as_output(value)} {direction} NULLS LAST"]
+
+
+def _severity_sql(events: bool) -> str:
+    if not events:
+        return "CAST(NULL AS VARCHAR)"
+    return (
+        f"CASE WHEN bool_or({ROW}.level IN ('ERROR', 'FATAL')) THEN 'Error' "
+        f"WHEN bool_or({ROW}.level = 'WARN') THEN 'Warning' "
+        f"WHEN bool_or({ROW}.level = 'INFO') THEN 'Info' "
+        f"WHEN bool_or({ROW}.level IN ('DEBUG', 'TRACE')) THEN 'Debug' "
+        "ELSE 'Unknown' END"
+    )
+
+
+def _clauses(block: _Block, group_by: str, separator: str = " ") -> str:
+    parts: list[str] = []
+    if block.where:
+        parts.append("WHERE " + " AND ".join(block.where))
+    if group_by:
+        parts.append(group_by.strip())
+    if block.qualify:
+        parts.append(f"QUALIFY {block.qualify}")
+    if block.order:
+        parts.append("ORDER BY " + ", ".join(block.order))
+    if block.limit is not None:
+        parts.append(f"LIMIT {block.limit}")
+    return "".join(separator + part for part in parts)
+
+
+def _escape_regex(text: str) -> str:
+    return "".join("\\" + char if char in _REGEX_META else char for char in text)
+
+
+def _rename_groups(pattern: str) -> tuple[str, list[str]]:
+    """Rename named groups to g1, g2, ... (RE2 spells them ``(?P<name>``)."""
+    names: list[str] = []
+
+    def rename(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"(?P<g{len(names)}>"
+
+    return _NAMED_GROUP.sub(rename, pattern), names
+
+
+def _string_list(values: tuple[str, ...]) -> str:
+    return ", ".join(sql_string(value) for value in values)
+
+
+def _timestamp_literal(moment: datetime) -> str:
+    return f"TIMESTAMPTZ '{moment.strftime('%Y-%m-%d %H:%M:%S.%f')}+00'"
+
+
+def _nearest_field(name: str) -> str:
+    close = difflib.get_close_matches(name, list(SYSTEM_FIELDS), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""

@@ -1,0 +1,214 @@
+"""``loglake query``: run a CloudWatch Logs Insights query over the lake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from loglake.analytics.insights import (
+    DEFAULT_ROW_LIMIT,
+    InsightsError,
+    ParameterValue,
+    QueryScope,
+    compile_query,
+)
+from loglake.analytics.lake import open_lake
+from loglake.analytics.output import OutputFormat
+from loglake.analytics.query import InsightsResult, run_insights
+from loglake.analytics.saved_queries import (
+    SavedQuery,
+    SavedQueryError,
+    bind_parameters,
+    load_saved_queries,
+)
+from loglake.analytics.sql import QueryError
+from loglake.cli.interrupt import run_interruptibly
+from loglake.cli.options import lake_option, time_range_options
+from loglake.cli.render import print_result
+from loglake.cli.timerange import parse_duration, resolve_range
+from loglake.settings import load_settings
+
+
+class QuerySyntaxError(click.ClickException):
+    """A query that does not compile: exit code 2, like other usage errors."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryText:
+    text: str
+    saved: SavedQuery | None
+
+
+@click.command()
+@lake_option
+@time_range_options
+@click.option(
+    "--log-group",
+    "log_groups",
+    multiple=True,
+    help="Read only this log group; repeat for several.",
+)
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    help="Read only this function's events; repeat for several.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv", "ndjson"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (one array of row objects), csv or ndjson for scripts.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Value of a $NAME parameter of the query; repeat for several.",
+)
+@click.option(
+    "--limit",
+    "row_limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_ROW_LIMIT,
+    show_default=True,
+    help="Rows returned when the query has no limit command of its own.",
+)
+@click.option("--explain", is_flag=True, help="Print the DuckDB SQL instead of running it.")
+@click.argument("query")
+def query(
+    lake: str,
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    log_groups: tuple[str, ...],
+    functions: tuple[str, ...],
+    output_format: OutputFormat,
+    params: tuple[str, ...],
+    row_limit: int,
+    explain: bool,
+    query: str,
+) -> None:
+    """Run a CloudWatch Logs Insights QUERY over the lake.
+
+    QUERY is the query text, a file that holds it, or the name of a saved query
+    (loglake queries lists them). Without --since or --start, a saved query reads its own
+    default range and other queries read the whole lake.
+
+    \b
+    Examples:
+      loglake query 'filter @type = "REPORT" | stats pct(@duration, 99) by bin(5m)'
+      loglake query cold-starts-by-function --since 7d
+      loglake query request-lines --param request_id=8f5c...
+    """
+    source = _query_text(query)
+    parameters = _parameters(source.saved, params)
+    now = datetime.now(tz=UTC)
+    range_start: datetime | None = None
+    range_end: datetime | None = None
+    if since or start or end:
+        range_start, range_end = resolve_range(since, start, end, now=now, default_since="1h")
+    elif source.saved is not None:
+        range_start, range_end = now - parse_duration(source.saved.since), now
+    scope = QueryScope(
+        start=range_start, end=range_end, log_groups=log_groups, functions=functions, now=now
+    )
+
+    try:
+        if explain:
+            compiled = compile_query(source.text, scope, parameters, row_limit)
+            _print_warnings(compiled.warnings)
+            click.echo(compiled.sql)
+            return
+        opened = open_lake(lake, endpoint_url=load_settings().s3_endpoint_url)
+        outcome: InsightsResult = run_interruptibly(
+            opened,
+            lambda: run_insights(
+                opened, source.text, scope=scope, parameters=parameters, row_limit=row_limit
+            ),
+        )
+    except InsightsError as error:
+        raise QuerySyntaxError(str(error)) from error
+    except QueryError as error:
+        raise click.ClickException(str(error)) from error
+
+    _print_warnings(outcome.compiled.warnings)
+    if opened.empty:
+        click.echo(
+            f"warning: {opened.url} holds no log objects yet; add some with loglake ingest, "
+            "loglake import or loglake demo",
+            err=True,
+        )
+    elif not outcome.result.rows and range_start is not None:
+        click.echo(
+            f"note: no rows between {range_start.isoformat(timespec='seconds')} and "
+            f"{(range_end or now).isoformat(timespec='seconds')}; widen the range with "
+            "--since or --start/--end",
+            err=True,
+        )
+    print_result(outcome.result, output_format)
+    if outcome.truncated:
+        click.echo(
+            f"warning: showing the first {outcome.compiled.row_limit:,} rows; more matched. "
+            "Raise --limit, or narrow the query",
+            err=True,
+        )
+
+
+def _query_text(argument: str) -> _QueryText:
+    """Return the query an argument names: a saved query, a file, or the text itself."""
+    looks_like_name = argument.replace("-", "").isalnum() and argument == argument.lower()
+    if looks_like_name:
+        try:
+            saved = load_saved_queries()
+        except SavedQueryError as error:
+            raise click.ClickException(str(error)) from error
+        if argument in saved:
+            return _QueryText(saved[argument].query, saved[argument])
+    path = Path(argument)
+    if "\n" not in argument and len(argument) < 4096 and path.suffix and path.is_file():
+        if path.suffix in (".yaml", ".yml"):
+            try:
+                saved_file = load_saved_queries(path.parent)
+            except SavedQueryError as error:
+                raise click.ClickException(str(error)) from error
+            for saved_query in saved_file.values():
+                if saved_query.path.resolve() == path.resolve():
+                    return _QueryText(saved_query.query, saved_query)
+        try:
+            return _QueryText(path.read_text(encoding="utf-8"), None)
+        except UnicodeDecodeError as error:
+            raise click.BadParameter(f"{argument} is not UTF-8 text", param_hint="QUERY") from error
+    return _QueryText(argument, None)
+
+
+def _parameters(saved: SavedQuery | None, params: tuple[str, ...]) -> dict[str, ParameterValue]:
+    given: dict[str, str] = {}
+    for param in params:
+        name, separator, value = param.partition("=")
+        if not separator or not name:
+            raise click.BadParameter(
+                f"{param!r} is not NAME=VALUE, such as --param function=orders-api",
+                param_hint="--param",
+            )
+        given[name] = value
+    if saved is None:
+        # Ad hoc query text: every parameter is text, and $NAME stands for it.
+        return dict(given)
+    try:
+        return bind_parameters(saved, given)
+    except SavedQueryError as error:
+        raise click.BadParameter(str(error), param_hint="--param") from error
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
