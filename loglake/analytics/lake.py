@@ -4,6 +4,11 @@
 The connection is sandboxed once the views exist: DuckDB may read files under the lake and
 nothing else, and its configuration is locked, so SQL run through it cannot read or write
 other files or reach other hosts.
+
+Each view reads the objects that were visible when the lake was opened (see
+``loglake.ingest.compact.snapshot``): compaction's replaced objects are left out, and an hour
+whose visible objects may share events is read with one row per event. Objects written later
+are not in the views; reopen the lake to see them.
 """
 
 from __future__ import annotations
@@ -17,13 +22,11 @@ import pyarrow as pa
 
 from loglake.analytics.extensions import load_extension
 from loglake.analytics.s3 import enable_s3
+from loglake.ingest.compact.snapshot import TableSnapshot, snapshot_table
 from loglake.ingest.schema import LOGS_SCHEMA
-from loglake.ingest.store import check_lake_url
+from loglake.ingest.store import LakeStore, check_lake_url, open_store
 from loglake.ingest.xray.schema import SEGMENTS_SCHEMA, TRACES_SCHEMA
 
-LOGS_GLOB = "logs/*/*/*.parquet"
-TRACES_GLOB = "traces/*/*/*.parquet"
-SEGMENTS_GLOB = "segments/*/*/*.parquet"
 HIVE_TYPES = "{'date': DATE, 'hour': INTEGER}"
 
 INVOCATION_COLUMNS = (
@@ -52,7 +55,12 @@ INVOCATION_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class Lake:
-    """A lake opened for reading: its URL and the sandboxed DuckDB connection over it."""
+    """A lake opened for reading: its URL and the sandboxed DuckDB connection over it.
+
+    The views read the objects listed at opening. Compaction deletes the objects it replaced
+    ``LOGLAKE_COMPACT_GRACE_MINUTES`` after replacing them, so a query over a Lake opened
+    longer ago than that can fail on a missing object: reopen the lake instead.
+    """
 
     url: str
     connection: duckdb.DuckDBPyConnection
@@ -72,15 +80,14 @@ def open_lake(url: str, *, endpoint_url: str | None = None) -> Lake:
     if root.startswith("s3://"):
         enable_s3(connection, endpoint_url)
 
-    empty = not _create_logs_view(connection, root)
+    store = open_store(root, endpoint_url=endpoint_url)
+    empty = not _create_logs_view(connection, root, snapshot_table(store, "logs"))
     connection.execute(
         f"CREATE VIEW invocations AS SELECT {', '.join(INVOCATION_COLUMNS)} "
         "FROM logs WHERE type = 'REPORT'"
     )
-    _create_latest_view(connection, root, "traces", TRACES_GLOB, TRACES_SCHEMA, _LATEST_TRACE)
-    _create_latest_view(
-        connection, root, "segments", SEGMENTS_GLOB, SEGMENTS_SCHEMA, _LATEST_SEGMENT
-    )
+    _create_latest_view(connection, root, store, "traces", TRACES_SCHEMA, _LATEST_TRACE)
+    _create_latest_view(connection, root, store, "segments", SEGMENTS_SCHEMA, _LATEST_SEGMENT)
     _sandbox(connection, root)
     return Lake(url=root, connection=connection, empty=empty)
 
@@ -98,22 +105,48 @@ def _lake_root(url: str) -> str:
     return str(Path(parsed.path if parsed.scheme == "file" else url).resolve())
 
 
-def _create_logs_view(connection: duckdb.DuckDBPyConnection, root: str) -> bool:
+def _create_logs_view(
+    connection: duckdb.DuckDBPyConnection, root: str, snapshot: TableSnapshot
+) -> bool:
     """Create the ``logs`` view; return whether the lake has any log objects."""
-    pattern = _literal(f"{root}/{LOGS_GLOB}")
-    found = connection.execute(f"SELECT count(*) FROM glob({pattern})").fetchone()
-    if found is None or found[0] == 0:
+    plain: list[str] = []
+    overlapping: list[str] = []
+    for hour in snapshot.hours:
+        paths = overlapping if hour.overlapping else plain
+        paths.extend(_literal(f"{root}/{item.key}") for item in hour.visible)
+    if not plain and not overlapping:
         _create_empty_logs_view(connection)
         return False
 
-    # Every object has the same schema, so DuckDB binds the view from the first object's
+    # Every object has the same schema, so DuckDB binds each read from its first object's
     # footer. union_by_name would read every footer on each query, before the time range
     # prunes any partition (4 times slower on a lake of 2,000 small objects).
-    connection.execute(
-        f"CREATE VIEW logs AS SELECT * FROM read_parquet({pattern}, hive_partitioning = true, "
-        f"hive_types = {HIVE_TYPES})"
-    )
+    selects = []
+    if plain:
+        selects.append(f"SELECT * FROM {_read_parquet(plain)}")
+    if overlapping:
+        selects.append(
+            f"SELECT * FROM {_read_parquet(overlapping)} "
+            f"QUALIFY row_number() OVER ({_FIRST_COPY_OF_EVENT}) = 1"
+        )
+    connection.execute("CREATE VIEW logs AS " + " UNION ALL ".join(f"({q})" for q in selects))
     return True
+
+
+# Copies of one event (one log group, stream and event ID) in an hour's overlapping objects:
+# the view keeps the copy that compaction would keep, the one with a request ID, then the one
+# ingested first. The window leads with the partition columns, so a filter on them still
+# skips files.
+_FIRST_COPY_OF_EVENT = (
+    "PARTITION BY date, hour, log_group, log_stream, event_id "
+    "ORDER BY request_id IS NULL, ingestion_time"
+)
+
+
+def _read_parquet(paths: list[str]) -> str:
+    return (
+        f"read_parquet([{', '.join(paths)}], hive_partitioning = true, hive_types = {HIVE_TYPES})"
+    )
 
 
 def _create_empty_logs_view(connection: duckdb.DuckDBPyConnection) -> None:
@@ -145,15 +178,14 @@ _LATEST_SEGMENT = (
 def _create_latest_view(
     connection: duckdb.DuckDBPyConnection,
     root: str,
+    store: LakeStore,
     name: str,
-    glob: str,
     schema: pa.Schema,
     window: str,
 ) -> None:
     """Create a view of one row per key over a table's objects, or over no rows when it has none."""
-    pattern = _literal(f"{root}/{glob}")
-    found = connection.execute(f"SELECT count(*) FROM glob({pattern})").fetchone()
-    if found is None or found[0] == 0:
+    paths = [_literal(f"{root}/{item.key}") for item in snapshot_table(store, name).visible]
+    if not paths:
         connection.register(f"loglake_empty_{name}", pa.Table.from_pylist([], schema=schema))
         connection.execute(
             f"CREATE TABLE empty_{name} AS SELECT *, NULL::DATE AS date, NULL::INTEGER AS hour "
@@ -163,9 +195,11 @@ def _create_latest_view(
         connection.execute(f"CREATE VIEW {name} AS SELECT * FROM empty_{name}")
         return
 
+    # Compaction keeps the same copy of each key as this window, so the views need no other
+    # handling of overlapping hours.
     connection.execute(
-        f"CREATE VIEW {name} AS SELECT * FROM read_parquet({pattern}, hive_partitioning = true, "
-        f"hive_types = {HIVE_TYPES}) QUALIFY row_number() OVER ({window}) = 1"
+        f"CREATE VIEW {name} AS SELECT * FROM {_read_parquet(paths)} "
+        f"QUALIFY row_number() OVER ({window}) = 1"
     )
 
 

@@ -33,7 +33,7 @@ def compile_query(
         raise ValueError(f"row limit {row_limit} is invalid: use 1 or more")
     try:
         query = parse_query(text, parameters)
-        return Generator(query, scope or QueryScope(), row_limit).generate()
+        return Generator(query, scope or QueryScope(), row_limit, len(text)).generate()
     except InsightsError as error:
         raise error.with_text(text) from None
 

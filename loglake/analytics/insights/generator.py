@@ -12,38 +12,27 @@ the final SELECT gives every output column its Insights name.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from loglake.analytics.insights import ast
 from loglake.analytics.insights.errors import InsightsError
+from loglake.analytics.insights.expressions import ExpressionCompiler, order_terms, rename_groups
 from loglake.analytics.insights.fields import (
     ROW,
     SYSTEM_FIELDS,
     structured_field,
     system_field,
 )
-from loglake.analytics.insights.functions import (
-    CallContext,
-    Period,
-    Regex,
-    lookup,
-    period_of,
-)
 from loglake.analytics.insights.values import (
     Kind,
     Value,
     as_boolean,
     as_column,
-    as_number,
     as_output,
     as_text,
-    as_timestamp,
     combine,
-    literal,
     sql_identifier,
-    sql_number,
     sql_string,
 )
 from loglake.analytics.patterns import pattern_id_sql, pattern_template_sql
@@ -52,15 +41,14 @@ DEFAULT_ROW_LIMIT = 10_000
 """Rows a query returns without its own ``limit``, as in CloudWatch Logs Insights."""
 
 MAX_STATS = 2
+MIN_SQL_BUDGET = 100_000
+SQL_PER_QUERY_CHARACTER = 50
+"""A query may compile to 50 characters of SQL per character of its text, and at least to
+100,000. Derived fields and stats items are inlined where they are read, so a query that
+reads each alias twice in a chain would otherwise double its SQL at every link."""
 MATERIALIZE_SQL = 2_000
 """Characters of SQL above which a derived field becomes a column of its own block."""
-MAX_EXPRESSION_SQL = 1_000_000
-"""Characters of SQL one expression may compile to. Conversions repeat their operand (a
-dateceil reads its argument three times), so nesting them grows the SQL geometrically."""
-_NAMED_GROUP = re.compile(r"\(\?P?<([^>=!][^>]*)>")
 _REGEX_META = set("\\.^$|?*+()[]{}")
-_WHOLE = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +106,11 @@ class _Block:
 class Generator:
     """Compiler state for one query: the blocks written so far and the names in scope."""
 
-    def __init__(self, query: ast.Query, scope: QueryScope, row_limit: int) -> None:
+    def __init__(
+        self, query: ast.Query, scope: QueryScope, row_limit: int, text_length: int = 0
+    ) -> None:
         self.query = query
+        self.sql_budget = max(MIN_SQL_BUDGET, SQL_PER_QUERY_CHARACTER * text_length)
         self.scope = scope
         self.row_limit = row_limit
         self.now = scope.now or datetime.now(tz=UTC)
@@ -294,6 +285,14 @@ class Generator:
                 )
             earlier[item.name] = value
             aggregates.append((item.name, value))
+            total = sum(len(value.sql) for _, value in aggregates)
+            if total > self.sql_budget:
+                raise InsightsError(
+                    f"these stats items compile to more than {self.sql_budget:,} characters "
+                    "of SQL, because each one repeats the items it reads: read fewer aliases, "
+                    "or compute them in a second stats",
+                    item.expression.position,
+                )
 
         seen: set[str] = set()
         for item in (*command.groups, *command.aggregates):
@@ -355,10 +354,12 @@ class Generator:
         if self.block.limit is not None:
             self._close_block()
         sort_keys = [(self._expression(key.expression), key.descending) for key in command.keys]
+        order = [term for value, descending in sort_keys for term in order_terms(value, descending)]
+        if not order:
+            # Sorting by constants keeps the order the rows had.
+            return
         self.block.sort_keys = sort_keys
-        self.block.order = [
-            term for value, descending in sort_keys for term in _order_terms(value, descending)
-        ]
+        self.block.order = order
 
     def _limit(self, command: ast.Limit) -> None:
         current = self.block.limit
@@ -394,7 +395,7 @@ class Generator:
 
     def _parse_regex(self, command: ast.ParseRegex) -> None:
         source = self._parse_source(command.field)
-        regex, _ = _rename_groups(command.pattern)
+        regex, _ = rename_groups(command.pattern)
         self._add_captures(source, regex, list(command.group_names))
 
     def _parse_source(self, expression: ast.Expression) -> Value:
@@ -491,7 +492,7 @@ class Generator:
             self.block.order = [
                 term
                 for value, descending in self.block.sort_keys
-                for term in _order_terms(value, descending)
+                for term in order_terms(value, descending)
             ]
 
     def _finish(self) -> CompiledQuery:
@@ -525,6 +526,11 @@ class Generator:
             if self.ctes:
                 sql = "WITH " + ",\n".join(self.ctes) + "\n" + sql
             statements.append(sql)
+        if len(statements[1]) > self.sql_budget:
+            raise InsightsError(
+                f"the query compiles to more than {self.sql_budget:,} characters of SQL: "
+                "read derived fields fewer times, or split the query"
+            )
         return CompiledQuery(
             sql=statements[0],
             probe_sql=statements[0] if limited_by_query else statements[1],
@@ -543,7 +549,15 @@ class Generator:
         aggregates_allowed: bool = False,
         overlay: dict[str, Value] | None = None,
     ) -> Value:
-        compiler = _ExpressionCompiler(self, aggregates_allowed, overlay or {})
+        compiler = ExpressionCompiler(
+            resolve=lambda field: self._resolve(field, overlay),
+            timestamp=self.timestamp,
+            now=self.now,
+            range_start=self.scope.start,
+            range_end=self.scope.end,
+            warnings=self.warnings,
+            aggregates_allowed=aggregates_allowed,
+        )
         return compiler.compile(node)
 
     def _resolve(self, node: ast.FieldReference, overlay: dict[str, Value] | None = None) -> Value:
@@ -595,223 +609,6 @@ class Generator:
             ) from None
 
 
-class _ExpressionCompiler:
-    """Compilation of one expression tree into a typed SQL value."""
-
-    def __init__(
-        self, generator: Generator, aggregates_allowed: bool, overlay: dict[str, Value]
-    ) -> None:
-        self.generator = generator
-        self.aggregates_allowed = aggregates_allowed
-        self.overlay = overlay
-        self.inside_aggregate = False
-
-    def compile(self, node: ast.Expression) -> Value:
-        value = self._compile(node)
-        if len(value.sql) > MAX_EXPRESSION_SQL:
-            raise InsightsError(
-                f"this expression compiles to more than {MAX_EXPRESSION_SQL:,} characters of "
-                "SQL: split it into several fields commands",
-                node.position,
-            )
-        return value
-
-    def _compile(self, node: ast.Expression) -> Value:
-        match node:
-            case ast.NumberLiteral():
-                return literal(node.value)
-            case ast.StringLiteral():
-                return literal(node.value)
-            case ast.BooleanLiteral():
-                return literal(node.value)
-            case ast.FieldReference():
-                return self.generator._resolve(node, self.overlay)
-            case ast.FunctionCall():
-                return self.call(node)
-            case ast.UnaryOperation():
-                operand = self.compile(node.operand)
-                if node.operator == "not":
-                    return combine(f"(NOT {as_boolean(operand)})", Kind.BOOLEAN, operand)
-                # The parentheses keep "-" apart from a negative operand: "--" starts a
-                # SQL comment.
-                return combine(f"(-({as_number(operand)}))", Kind.NUMBER, operand)
-            case ast.BinaryOperation():
-                return self.binary(node)
-            case ast.RegexLiteral():
-                raise InsightsError(
-                    "a /regular expression/ is allowed only after like, =~ or in parse",
-                    node.position,
-                )
-            case ast.PeriodLiteral():
-                raise InsightsError(
-                    f"the time period {node.source} is allowed only as an argument of bin, "
-                    "datefloor or dateceil",
-                    node.position,
-                )
-            case ast.ListLiteral():
-                raise InsightsError("a [list] is allowed only after in", node.position)
-        raise InsightsError("unsupported expression", node.position)
-
-    def binary(self, node: ast.BinaryOperation) -> Value:
-        if node.operator in ("and", "or"):
-            left, right = self.compile(node.left), self.compile(node.right)
-            sql = f"({as_boolean(left)} {node.operator.upper()} {as_boolean(right)})"
-            return combine(sql, Kind.BOOLEAN, left, right)
-        if node.operator == "like":
-            return self.like(node)
-        if node.operator == "in":
-            return self.membership(node)
-        left, right = self.compile(node.left), self.compile(node.right)
-        if node.operator in ("+", "-", "*", "/", "%", "^"):
-            a, b = _operand(left), _operand(right)
-            sql = {
-                "+": f"({a} + {b})",
-                "-": f"({a} - {b})",
-                "*": f"({a} * {b})",
-                # Division by zero gives NULL, not infinity.
-                "/": f"({a} / {_nonzero(right)})",
-                "%": f"fmod({a}, {_nonzero(right)})",
-                "^": f"power({a}, {b})",
-            }[node.operator]
-            return combine(sql, Kind.NUMBER, left, right)
-        return combine(_comparison(node.operator, left, right), Kind.BOOLEAN, left, right)
-
-    def like(self, node: ast.BinaryOperation) -> Value:
-        left = self.compile(node.left)
-        text = as_text(left)
-        if isinstance(node.right, ast.RegexLiteral):
-            regex, _ = _rename_groups(node.right.pattern)
-            sql = f"regexp_matches({text}, {sql_string(regex)})"
-            parts = [left]
-        else:
-            right = self.compile(node.right)
-            sql = f"contains({text}, {as_text(right)})"
-            parts = [left, right]
-        if node.negated:
-            sql = f"(NOT {sql})"
-        return combine(sql, Kind.BOOLEAN, *parts)
-
-    def membership(self, node: ast.BinaryOperation) -> Value:
-        left = self.compile(node.left)
-        assert isinstance(node.right, ast.ListLiteral)
-        numbers: list[str] = []
-        texts: list[str] = []
-        for item in node.right.items:
-            if isinstance(item, ast.NumberLiteral | ast.BooleanLiteral):
-                numbers.append(sql_number(item.value))
-            elif isinstance(item, ast.StringLiteral):
-                texts.append(sql_string(item.value))
-            else:
-                raise InsightsError("a list after in holds only numbers and strings", item.position)
-        tests: list[str] = []
-        if numbers:
-            tests.append(f"{as_number(left)} IN ({', '.join(numbers)})")
-        if texts:
-            tests.append(f"{as_text(left)} IN ({', '.join(texts)})")
-        sql = "(" + " OR ".join(tests) + ")"
-        if node.negated:
-            sql = f"(NOT {sql})"
-        return combine(sql, Kind.BOOLEAN, left)
-
-    def call(self, node: ast.FunctionCall) -> Value:
-        function = lookup(node)
-        if function.aggregate:
-            if not self.aggregates_allowed:
-                raise InsightsError(
-                    f"{function.name}() is an aggregate function: use it in stats",
-                    node.position,
-                )
-            if self.inside_aggregate:
-                raise InsightsError(
-                    f"{function.name}() cannot be inside another aggregate function",
-                    node.position,
-                )
-        outer = self.inside_aggregate
-        self.inside_aggregate = outer or function.aggregate
-        try:
-            arguments = [self.argument(argument, function.name) for argument in node.arguments]
-        finally:
-            self.inside_aggregate = outer
-        generator = self.generator
-        context = CallContext(
-            node,
-            arguments,
-            timestamp=lambda: generator.timestamp(node),
-            now=generator.now,
-            range_start=generator.scope.start,
-            range_end=generator.scope.end,
-        )
-        return function.build(context)
-
-    def argument(self, node: ast.Expression, function: str) -> Value | Period | Regex:
-        if isinstance(node, ast.PeriodLiteral):
-            return period_of(node, self.generator.warnings, capped=function.lower() == "bin")
-        if isinstance(node, ast.RegexLiteral):
-            regex, _ = _rename_groups(node.pattern)
-            return Regex(regex)
-        return self.compile(node)
-
-
-def _comparison(operator: str, left: Value, right: Value) -> str:
-    sql_operator = "<>" if operator == "!=" else operator
-    kinds = {left.kind, right.kind}
-    if Kind.NULL in kinds:
-        return "CAST(NULL AS BOOLEAN)"
-    if Kind.TIMESTAMP in kinds and kinds & {Kind.NUMBER, Kind.BOOLEAN}:
-        return f"({as_number(left)} {sql_operator} {as_number(right)})"
-    if Kind.TIMESTAMP in kinds:
-        return f"({as_timestamp(left)} {sql_operator} {as_timestamp(right)})"
-    if kinds & {Kind.NUMBER, Kind.BOOLEAN}:
-        return f"({as_number(left)} {sql_operator} {as_number(right)})"
-    if Kind.JSON in kinds and not (_is_constant(left) or _is_constant(right)):
-        # Two values of unknown type compare as numbers when both are numbers.
-        numeric = f"({as_number(left)} {sql_operator} {as_number(right)})"
-        textual = f"({as_text(left)} {sql_operator} {as_text(right)})"
-        return f"coalesce({numeric}, {textual})"
-    return f"({as_text(left)} {sql_operator} {as_text(right)})"
-
-
-def _operand(value: Value) -> str:
-    """Return SQL for an arithmetic operand; whole-number constants widen to BIGINT, so
-    products such as now() * 1000 do not overflow DuckDB's 32-bit INTEGER."""
-    if value.kind is Kind.NUMBER and _is_constant(value) and _WHOLE.fullmatch(value.sql):
-        return f"CAST({value.sql} AS BIGINT)"
-    return as_number(value)
-
-
-def _nonzero(divisor: Value) -> str:
-    """Return SQL for a divisor that gives NULL, not infinity, when it is 0."""
-    number = _operand(divisor)
-    constant = divisor.sql.removesuffix("::DOUBLE")
-    constant_number = divisor.kind is Kind.NUMBER and _is_constant(divisor)
-    if constant_number and _NUMBER.fullmatch(constant) and float(constant) != 0:
-        return number
-    return f"NULLIF({number}, 0)"
-
-
-def _is_constant(value: Value) -> bool:
-    return not value.row_level and not value.aggregate
-
-
-def _order_terms(value: Value, descending: bool) -> list[str]:
-    if _is_constant(value):
-        # Every row has the same value. DuckDB would also read ORDER BY 2 as "the second
-        # column".
-        return []
-    direction = "DESC" if descending else "ASC"
-    if value.kind in (Kind.JSON, Kind.STRING) and value.row_level:
-        # Natural order: text before numbers, numbers by value, missing values last.
-        number = as_number(value)
-        text = as_text(value)
-        return [
-            f"({value.sql} IS NULL) ASC",
-            f"({number} IS NOT NULL) {direction}",
-            f"{number} {direction}",
-            f"{text} {direction}",
-        ]
-    return [f"{as_output(value)} {direction} NULLS LAST"]
-
-
 def _severity_sql(events: bool) -> str:
     if not events:
         return "CAST(NULL AS VARCHAR)"
@@ -841,17 +638,6 @@ def _clauses(block: _Block, group_by: str, separator: str = " ") -> str:
 
 def _escape_regex(text: str) -> str:
     return "".join("\\" + char if char in _REGEX_META else char for char in text)
-
-
-def _rename_groups(pattern: str) -> tuple[str, list[str]]:
-    """Rename named groups to g1, g2, ... (RE2 spells them ``(?P<name>``)."""
-    names: list[str] = []
-
-    def rename(match: re.Match[str]) -> str:
-        names.append(match.group(1))
-        return f"(?P<g{len(names)}>"
-
-    return _NAMED_GROUP.sub(rename, pattern), names
 
 
 def _string_list(values: tuple[str, ...]) -> str:

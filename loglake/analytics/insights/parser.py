@@ -23,6 +23,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from loglake.analytics.insights import ast
 from loglake.analytics.insights.errors import InsightsSyntaxError, Position
@@ -33,7 +34,11 @@ MAX_NESTING = 40
 about ten frames of Python's stack, which allows 1,000."""
 
 MAX_TREE_DEPTH = 64
-"""Depth of an expression's tree, which long chains such as a + a + ... also grow."""
+"""Depth of an expression's tree. Chains of ``and`` or ``or`` count as one level, because
+they are compiled without recursion; chains of arithmetic grow it."""
+
+MAX_CHAIN = 1_000
+"""Operands one chain of the same precedence (a or b or ...) may have."""
 
 ParameterValue = str | int | float | bool
 
@@ -377,21 +382,11 @@ class Parser:
 
     def parse_or(self) -> ast.Expression:
         """``and-expression (or and-expression)*``."""
-        start = self.token.position.offset
-        left = self.parse_and()
-        while self.accept_keyword("or"):
-            right = self.parse_and()
-            left = ast.BinaryOperation(left.position, self.source_since(start), "or", left, right)
-        return left
+        return self.parse_chain(self.parse_and, ("or",))
 
     def parse_and(self) -> ast.Expression:
         """``not-expression (and not-expression)*``."""
-        start = self.token.position.offset
-        left = self.parse_not()
-        while self.accept_keyword("and"):
-            right = self.parse_not()
-            left = ast.BinaryOperation(left.position, self.source_since(start), "and", left, right)
-        return left
+        return self.parse_chain(self.parse_not, ("and",))
 
     def parse_not(self) -> ast.Expression:
         """``not not-expression`` or a comparison."""
@@ -475,26 +470,43 @@ class Parser:
 
     def parse_additive(self) -> ast.Expression:
         """``multiplicative (("+" | "-") multiplicative)*``."""
-        start = self.token.position.offset
-        left = self.parse_multiplicative()
-        while self.token.is_operator("+", "-"):
-            operator = self.advance()
-            right = self.parse_multiplicative()
-            left = ast.BinaryOperation(
-                operator.position, self.source_since(start), str(operator.value), left, right
-            )
-        return left
+        return self.parse_chain(self.parse_multiplicative, ("+", "-"))
 
     def parse_multiplicative(self) -> ast.Expression:
         """``power (("*" | "/" | "%") power)*``."""
+        return self.parse_chain(self.parse_power, ("*", "/", "%"))
+
+    def parse_chain(
+        self, operand: Callable[[], ast.Expression], operators: tuple[str, ...]
+    ) -> ast.Expression:
+        """``operand (operator operand)*``, left-associative, for one precedence level.
+
+        Only the whole chain gets its source text, because only a whole expression names
+        an output column; naming every link would take time quadratic in its length.
+        """
         start = self.token.position.offset
-        left = self.parse_power()
-        while self.token.is_operator("*", "/", "%"):
-            operator = self.advance()
-            right = self.parse_power()
-            left = ast.BinaryOperation(
-                operator.position, self.source_since(start), str(operator.value), left, right
-            )
+        left = operand()
+        links = 0
+        while True:
+            token = self.token
+            if token.type is TokenType.OPERATOR and token.value in operators:
+                operator = str(token.value)
+            elif token.is_keyword(*operators):
+                operator = operators[0]
+            else:
+                break
+            links += 1
+            if links > MAX_CHAIN:
+                raise self.error(
+                    f"more than {MAX_CHAIN} '{operator}' operations in a row: use in [...] "
+                    "for a list of values, or split the expression"
+                )
+            self.advance()
+            right = operand()
+            position = token.position if operator not in ("and", "or") else left.position
+            left = ast.BinaryOperation(position, "", operator, left, right)
+        if links:
+            left = replace(left, source=self.source_since(start))
         return left
 
     def parse_power(self) -> ast.Expression:
@@ -642,7 +654,17 @@ def _tree_depth(root: ast.Expression) -> int:
         deepest = max(deepest, depth)
         children: tuple[ast.Expression, ...] = ()
         if isinstance(node, ast.BinaryOperation):
-            children = (node.left, node.right)
+            left_in_chain = (
+                node.operator in ("and", "or")
+                and isinstance(node.left, ast.BinaryOperation)
+                and node.left.operator == node.operator
+            )
+            if left_in_chain:
+                # The chain's next link, which does not deepen the compiled SQL.
+                pending.append((node.left, depth))
+                children = (node.right,)
+            else:
+                children = (node.left, node.right)
         elif isinstance(node, ast.UnaryOperation):
             children = (node.operand,)
         elif isinstance(node, ast.FunctionCall):
