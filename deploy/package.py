@@ -1,4 +1,13 @@
-"""Build the ingest Lambda's zip: ``loglake.ingest`` and the packages it imports, trimmed.
+"""Build a Lambda function's zip from wheels: loglake's code and the packages it imports, trimmed.
+
+Two packages:
+
+* ``ingest`` (default): ``loglake.ingest`` and the base install. The ingest function, the
+  X-Ray poller and the compaction function all run from it.
+* ``alerts``: ``loglake.ingest``, ``loglake.analytics``, the saved queries and alert rules
+  (``queries/``), and DuckDB with its httpfs and inet extensions, for the alert evaluation
+  function. It is separate because DuckDB and its extensions take about 80 MB unzipped
+  (arm64 wheels of DuckDB 1.5.5), and the ingest functions never import it.
 
 Two sources for the third-party packages:
 
@@ -8,13 +17,14 @@ Two sources for the third-party packages:
   for a build with no downloads. The test suite uses it, and its result runs only on this
   machine's platform.
 
-Then it removes what ingest never imports: pyarrow's Flight, Substrait, S3 filesystem,
+Then it removes what neither function imports: pyarrow's Flight, Substrait, S3 filesystem,
 Acero, dataset and ORC modules, headers and Cython sources, and botocore's models of
-services ingest does not call. It imports every ingest module from the package alone to prove the
-trimmed tree works (only when the package targets this machine), and writes the zip.
+services loglake does not call. When the package targets this machine, it imports every
+module from the package alone and runs the package's handlers on a small lake to prove the
+trimmed tree works, and it writes the zip.
 
-Usage: python deploy/package.py OUTPUT.zip [--arch arm64|x86_64] [--python 3.13]
-       [--from-environment]
+Usage: python deploy/package.py OUTPUT.zip [--function ingest|alerts] [--arch arm64|x86_64]
+       [--python 3.13] [--from-environment]
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,28 +63,38 @@ Wheels store each shared library under three names (``libx.so``, ``libx.so.N`` a
 """
 
 BOTOCORE_SERVICES = ("s3", "logs", "sts", "xray", "sns")
-"""Service models kept in botocore/data; ingest and the X-Ray poller call only these."""
+"""Service models kept in botocore/data; the packaged functions call only these."""
 
 INGEST_PATHS = ("loglake/__init__.py", "loglake/settings.py", "loglake/ingest")
+ALERTS_PATHS = (*INGEST_PATHS, "loglake/analytics", "queries")
+
+CLI_ONLY_REQUIREMENTS = ("click", "rich")
+"""Requirements of the analytics extra that only the command line imports."""
 
 
 def main() -> None:
     arguments = _arguments()
+    package = PACKAGES[arguments.function]
     output = Path(arguments.output).resolve()
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder) / "package"
         tree.mkdir()
         if arguments.from_environment:
-            _copy_installed(tree)
+            _copy_installed(tree, package.requirements())
         else:
-            _pip_install(tree, arguments.arch, arguments.python)
-        _copy_ingest(tree)
+            _pip_install(tree, package.requirements(), arguments.arch, arguments.python)
+        _copy_sources(tree, package.paths)
         _trim(tree)
         if arguments.from_environment:
-            _verify_imports(tree)
+            _verify_imports(tree, package.check)
         unzipped = _zip(tree, output)
 
-    report = {"zip": str(output), "zipped_bytes": output.stat().st_size, "unzipped_bytes": unzipped}
+    report = {
+        "function": package.name,
+        "zip": str(output),
+        "zipped_bytes": output.stat().st_size,
+        "unzipped_bytes": unzipped,
+    }
     print(json.dumps(report))
     if unzipped > LAMBDA_UNZIPPED_LIMIT_BYTES:
         sys.exit(
@@ -81,8 +103,14 @@ def main() -> None:
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Build the ingest Lambda's zip.")
+    parser = argparse.ArgumentParser(description="Build a loglake Lambda function's zip.")
     parser.add_argument("output", help="Path of the zip to write.")
+    parser.add_argument(
+        "--function",
+        choices=("ingest", "alerts"),
+        default="ingest",
+        help="ingest: the ingest, X-Ray poller and compaction functions; alerts: alert evaluation.",
+    )
     parser.add_argument("--arch", choices=("arm64", "x86_64"), default="arm64")
     parser.add_argument(
         "--python",
@@ -104,7 +132,21 @@ def runtime_requirements() -> list[str]:
     return [requirement for requirement in requirements if "extra ==" not in requirement]
 
 
-def _pip_install(tree: Path, arch: str, python: str) -> None:
+def alerts_requirements() -> list[str]:
+    """Return the base requirements plus the analytics extra without its CLI-only packages."""
+    analytics = [
+        requirement.split(";", 1)[0].strip()
+        for requirement in metadata.requires("loglake") or []
+        if 'extra == "analytics"' in requirement
+    ]
+    return runtime_requirements() + [
+        requirement
+        for requirement in analytics
+        if _requirement_name(requirement) not in CLI_ONLY_REQUIREMENTS
+    ]
+
+
+def _pip_install(tree: Path, requirements: list[str], arch: str, python: str) -> None:
     # Lambda's Python 3.12 and 3.13 runtimes run on Amazon Linux 2023 (glibc 2.34), so
     # manylinux_2_28 wheels, the only ones pyarrow 26 publishes for aarch64, load there.
     machine = "aarch64" if arch == "arm64" else "x86_64"
@@ -112,14 +154,14 @@ def _pip_install(tree: Path, arch: str, python: str) -> None:
         sys.executable, "-m", "pip", "install", "--quiet", "--target", str(tree),
         "--platform", f"manylinux2014_{machine}", "--platform", f"manylinux_2_28_{machine}",
         "--implementation", "cp", "--python-version", python,
-        "--only-binary=:all:", "--no-compile", *runtime_requirements(),
+        "--only-binary=:all:", "--no-compile", *requirements,
     ]  # fmt: skip
     subprocess.run(command, check=True)
 
 
-def _copy_installed(tree: Path) -> None:
-    """Copy the installed files of every distribution ingest depends on, transitively."""
-    for name in _dependency_closure(runtime_requirements()):
+def _copy_installed(tree: Path, requirements: list[str]) -> None:
+    """Copy the installed files of every distribution in ``requirements``, transitively."""
+    for name in _dependency_closure(requirements):
         distribution = metadata.distribution(name)
         for file in distribution.files or []:
             if "__pycache__" in file.parts or file.parts[0] in ("..", "bin"):
@@ -151,8 +193,8 @@ def _requirement_name(requirement: str) -> str:
     return match.group(0)
 
 
-def _copy_ingest(tree: Path) -> None:
-    for relative in INGEST_PATHS:
+def _copy_sources(tree: Path, paths: tuple[str, ...]) -> None:
+    for relative in paths:
         source = ROOT / relative
         if source.is_dir():
             shutil.copytree(source, tree / relative, ignore=shutil.ignore_patterns("__pycache__"))
@@ -178,8 +220,8 @@ def _trim(tree: Path) -> None:
         shutil.rmtree(cache)
 
 
-def _verify_imports(tree: Path) -> None:
-    """Import every ingest module and write a Parquet object using only the package's files."""
+def _verify_imports(tree: Path, check: str) -> None:
+    """Import every loglake module, then run ``check``, using only the package's files."""
     modules = sorted(
         ".".join(path.relative_to(tree).with_suffix("").parts).removesuffix(".__init__")
         for path in (tree / "loglake").rglob("*.py")
@@ -190,22 +232,72 @@ import sys
 sys.path[:0] = [{str(tree)!r}]
 import importlib, os, tempfile
 os.environ["LOGLAKE_LAKE"] = tempfile.mkdtemp()
-for name in {modules!r} + ["loglake.ingest.handler"]:
+for name in {modules!r}:
     importlib.import_module(name)
+from datetime import UTC, datetime, timedelta
 from loglake.ingest.model import LogBatch, LogEvent
 from loglake.ingest.rows import build_logs_table
-from loglake.ingest.write import parquet_bytes
-import boto3
-boto3.client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9")
-event = LogEvent("1", 1, "REPORT RequestId: x\\tDuration: 1.00 ms\\t")
-batch = LogBatch("1", "/aws/lambda/f", "s", [event], "subscription")
-table = build_logs_table([batch], ingestion_time_ms=1)
-assert parquet_bytes(table, row_group_rows=10)[:4] == b"PAR1"
+from loglake.ingest.store import open_store
+from loglake.ingest.write import write_logs
+store = open_store(os.environ["LOGLAKE_LAKE"])
+for first in (1, 2):
+    event = LogEvent(str(first), 1_793_606_400_000 + first,
+                     "REPORT RequestId: x\\tDuration: 1.00 ms\\tStatus: timeout")
+    batch = LogBatch("1", "/aws/lambda/f", "s", [event], "subscription")
+    write_logs(store, build_logs_table([batch], ingestion_time_ms=1), row_group_rows=10)
+{check}
 outside = [m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
            and "site-packages" in m.__file__ and not m.__file__.startswith({str(tree)!r})]
 assert not outside, outside
 """
-    subprocess.run([sys.executable, "-S", "-c", script], check=True, env={"PATH": ""})
+    environment = {
+        "PATH": "",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "LOGLAKE_QUERIES": str(tree / "queries"),
+    }
+    subprocess.run([sys.executable, "-S", "-c", script], check=True, env=environment)
+
+
+INGEST_CHECK = """
+import boto3
+boto3.client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9")
+for name in ("loglake.ingest.handler", "loglake.ingest.xray.handler",
+             "loglake.ingest.compact.handler"):
+    importlib.import_module(name)
+from loglake.ingest.compact.compactor import compact_lake
+report = compact_lake(store, now=datetime.now(tz=UTC), older_than=timedelta(hours=2),
+                      grace=timedelta(0), row_group_rows=10)
+assert [hour.rows_out for hour in report.hours] == [2], report
+"""
+"""Runs the handlers' imports and a compaction, which needs pyarrow.compute without Acero."""
+
+ALERTS_CHECK = """
+from loglake.analytics.alerts.handler import handler
+summary = handler({"time": "2026-11-02T08:05:00Z"}, None)
+assert summary["rules"] > 0, summary
+assert summary["failures"] == [], summary
+assert summary["alarms"] >= 1, summary
+"""
+"""Evaluates the shipped alert rules over a lake with a timeout, through DuckDB."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionPackage:
+    """The contents of one zip and the check that proves they run."""
+
+    name: str
+    requirements: Callable[[], list[str]]
+    paths: tuple[str, ...]
+    check: str
+
+
+PACKAGES = {
+    "ingest": FunctionPackage("ingest", runtime_requirements, INGEST_PATHS, INGEST_CHECK),
+    "alerts": FunctionPackage("alerts", alerts_requirements, ALERTS_PATHS, ALERTS_CHECK),
+}
 
 
 def _zip(tree: Path, output: Path) -> int:

@@ -55,6 +55,18 @@ XRAY_DELAY_SECONDS = Setting(
     "Seconds the X-Ray poller waits after a window ends before reading it, while X-Ray "
     "indexes late segments.",
 )
+COMPACT_OLDER_THAN_MINUTES = Setting(
+    "LOGLAKE_COMPACT_OLDER_THAN_MINUTES",
+    "120",
+    "Minutes after an hour ends before compaction merges it; loglake compact --older-than "
+    "overrides it.",
+)
+COMPACT_GRACE_MINUTES = Setting(
+    "LOGLAKE_COMPACT_GRACE_MINUTES",
+    "30",
+    "Minutes compaction keeps the objects it merged before deleting them; a query must finish, "
+    "and a long-lived reader must reopen the lake, within this time.",
+)
 QUERIES = Setting(
     "LOGLAKE_QUERIES",
     None,
@@ -73,6 +85,8 @@ ALL_SETTINGS: tuple[Setting, ...] = (
     QUERIES,
     XRAY_WINDOW_MINUTES,
     XRAY_DELAY_SECONDS,
+    COMPACT_OLDER_THAN_MINUTES,
+    COMPACT_GRACE_MINUTES,
 )
 
 
@@ -89,6 +103,8 @@ class Settings:
     xray_window_minutes: int
     xray_delay_seconds: int
     queries_folder: str | None
+    compact_older_than_minutes: int
+    compact_grace_minutes: int
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -123,6 +139,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         xray_window_minutes=xray_window_minutes,
         xray_delay_seconds=_positive_integer(XRAY_DELAY_SECONDS, read(XRAY_DELAY_SECONDS)),
         queries_folder=read(QUERIES),
+        compact_older_than_minutes=_positive_integer(
+            COMPACT_OLDER_THAN_MINUTES, read(COMPACT_OLDER_THAN_MINUTES)
+        ),
+        compact_grace_minutes=_positive_integer(COMPACT_GRACE_MINUTES, read(COMPACT_GRACE_MINUTES)),
     )
 
 

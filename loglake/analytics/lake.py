@@ -209,6 +209,8 @@ def _sandbox(connection: duckdb.DuckDBPyConnection, root: str) -> None:
     # DuckDB draws a progress bar on standard output for queries over 2 s, which would
     # corrupt JSON and CSV output.
     connection.execute("SET enable_progress_bar = false")
+    # Footers of objects read once are kept, so later queries on the connection skip them.
+    connection.execute("SET parquet_metadata_cache = true")
     connection.execute(f"SET allowed_directories = [{_literal(root + '/')}]")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")

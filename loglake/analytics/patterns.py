@@ -151,7 +151,32 @@ ERROR_LINES_SQL = (
 )
 """Lines that report an error: ERROR and FATAL records, lines with an exception type, and
 platform lines of a failed or timed-out invocation. ``REPORT`` lines carry the same outcome
-as metrics and are left out, so each failure counts once."""
+as metrics and are left out, so each failure counts once. :func:`error_lines_select` adds
+the ``REPORT`` of a failure that has no such line."""
+
+FAILED_REPORT_SQL = "(type = 'REPORT' AND status IN ('error', 'timeout'))"
+"""``REPORT`` lines of failed or timed-out invocations."""
+
+REPORT_ONLY_FAILURES_QUALIFY = (
+    "type <> 'REPORT' OR NOT bool_or(type <> 'REPORT') OVER (PARTITION BY request_id)"
+)
+"""Over rows of ``ERROR_LINES_SQL OR FAILED_REPORT_SQL``: keep every error line, and a
+failed ``REPORT`` only when no other selected line names its request ID. An out-of-memory
+kill or a timeout often writes nothing but its ``REPORT``."""
+
+
+def error_lines_select(columns: str, condition: str) -> str:
+    """Return a SELECT of ``columns`` from ``logs`` for the error lines that match ``condition``.
+
+    The error lines are those of ``ERROR_LINES_SQL``, plus the ``REPORT`` line of each failed
+    or timed-out invocation that has no such line among the rows ``condition`` selects. So
+    each failure counts once, and a failure that wrote only its ``REPORT`` still counts.
+    """
+    return (
+        f"SELECT {columns} FROM logs "
+        f"WHERE ({condition}) AND ({ERROR_LINES_SQL} OR {FAILED_REPORT_SQL}) "
+        f"QUALIFY {REPORT_ONLY_FAILURES_QUALIFY}"
+    )
 
 
 def time_range_sql(start: datetime, end: datetime) -> tuple[str, list[Any]]:
@@ -174,26 +199,33 @@ class PatternFilter:
     end: datetime
     errors_only: bool = False
     functions: tuple[str, ...] = ()
+    failed_reports: bool = False
+    """With ``errors_only``, also the ``REPORT`` of each failed or timed-out invocation that
+    has no other error line in the range (see :func:`error_lines_select`)."""
 
 
 def patterns_sql(selection: PatternFilter, *, limit: int) -> tuple[str, list[Any]]:
     """Return the SELECT that lists patterns with their counts, and its parameters."""
     condition, parameters = time_range_sql(selection.start, selection.end)
     conditions = [condition]
-    if selection.errors_only:
+    if selection.errors_only and not selection.failed_reports:
         conditions.append(ERROR_LINES_SQL)
     if selection.functions:
         conditions.append(f"function_name IN ({', '.join('?' for _ in selection.functions)})")
         parameters.extend(selection.functions)
 
+    columns = (
+        "timestamp, function_name, request_id, message, log_stream, event_id, "
+        f"{pattern_template_sql('message')} AS template"
+    )
+    where = " AND ".join(conditions)
+    if selection.errors_only and selection.failed_reports:
+        selected = error_lines_select(columns, where)
+    else:
+        selected = f"SELECT {columns} FROM logs WHERE {where}"
     sample_order = "ORDER BY timestamp, log_stream, event_id"
     sql = f"""
-        WITH lines AS (
-            SELECT timestamp, function_name, request_id, message, log_stream, event_id,
-                   {pattern_template_sql("message")} AS template
-            FROM logs
-            WHERE {" AND ".join(conditions)}
-        )
+        WITH lines AS ({selected})
         SELECT {pattern_id_sql("template")} AS pattern_id,
                count(*) AS count,
                min(timestamp) AS first_seen,

@@ -61,5 +61,7 @@ def _decode_json(row: tuple[object, ...], columns: list[int]) -> tuple[object, .
     for index in columns:
         value = values[index]
         if isinstance(value, str):
-            values[index] = orjson.loads(value)
+            decoded = orjson.loads(value)
+            # Insights shows a boolean field as 1 or 0.
+            values[index] = int(decoded) if isinstance(decoded, bool) else decoded
     return tuple(values)

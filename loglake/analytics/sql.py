@@ -81,15 +81,15 @@ def _check_sources(lake: Lake, sql: str) -> None:
             name = str(node.get("function", {}).get("function_name", ""))
             if name.lower() not in ALLOWED_TABLE_FUNCTIONS:
                 raise QueryError(
-                    f"table function {name}() is not allowed: query the views logs and "
-                    "invocations, which already read the lake"
+                    f"table function {name}() is not allowed: query the views logs, "
+                    "invocations, traces and segments, which already read the lake"
                 )
         elif kind == "BASE_TABLE":
             table = str(node.get("table_name", ""))
             if any(character in table for character in "./\\:"):
                 raise QueryError(
                     f"reading the file {table!r} directly is not allowed: query the views "
-                    "logs and invocations, which already read the lake"
+                    "logs, invocations, traces and segments, which already read the lake"
                 )
 
 

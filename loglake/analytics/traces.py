@@ -166,8 +166,8 @@ def find_trace(lake: Lake, trace_id: str) -> TraceView | None:
     normalised = normalise_trace_id(trace_id.strip())
     if normalised is None:
         raise ValueError(
-            f"{trace_id!r} is not a trace ID: expected the X-Ray form "
-            "1-5759e988-bd862e3fe1be46a994272793 or 32 hex digits"
+            f"{trace_id!r} is not a trace ID: expected the X-Ray form 1-<8 hex>-<24 hex>, "
+            "such as 1-5759e988-bd862e3fe1be46a994272793, or a W3C trace ID of 32 hex digits"
         )
     rows = _segment_rows(lake, normalised)
     trace = _trace(lake, normalised, rows)

@@ -11,12 +11,20 @@ import click
 import orjson
 
 from loglake.analytics.alerts.delivery import Sender
-from loglake.analytics.alerts.engine import RuleOutcome, check, replay
-from loglake.analytics.alerts.model import RuleFile
+from loglake.analytics.alerts.durations import format_duration
+from loglake.analytics.alerts.engine import (
+    EmptyLakeError,
+    RuleOutcome,
+    check,
+    replay,
+    require_log_objects,
+)
+from loglake.analytics.alerts.function_names import LOOKBACK, missing_functions
+from loglake.analytics.alerts.model import ErrorPatternCheck, FunctionHealthCheck, Rule, RuleFile
 from loglake.analytics.alerts.notification import Notification, format_number
 from loglake.analytics.alerts.rule_file import RuleFileError, load_rule_file
 from loglake.analytics.alerts.state import load_state, save_state
-from loglake.analytics.lake import open_lake
+from loglake.analytics.lake import Lake, open_lake
 from loglake.analytics.output import plain_value
 from loglake.analytics.saved_queries import (
     ALERT_RULES_FILE,
@@ -63,11 +71,14 @@ def alerts() -> None:
 @alerts.command()
 @_rules_option
 def validate(rules_path: Path | None) -> None:
-    """Check a rule file and print its rules; exit 1 naming the line and key of a mistake."""
+    """Check a rule file and print its rules; exit 1 listing every mistake with its line and key."""
     rule_file = _load(rules_path)
     for rule in rule_file.rules:
-        kind = type(rule.check).__name__
-        click.echo(f"{rule.name}: {kind}, every {rule.schedule.interval}, notify {rule.notify}")
+        schedule = rule.schedule
+        click.echo(
+            f"{rule.name}: {_rule_type(rule)}, every {format_duration(schedule.interval)} "
+            f"over {format_duration(schedule.window)}, notify {', '.join(rule.notify)}"
+        )
     click.echo(f"{rule_file.path}: {len(rule_file.rules)} rules are valid")
 
 
@@ -94,7 +105,7 @@ def check_command(
     rule_file = _load(rules_path)
     at = parse_time(at_text) if at_text else datetime.now(tz=UTC)
     settings = load_settings()
-    opened = open_lake(lake, endpoint_url=settings.s3_endpoint_url)
+    opened = _open_lake(lake, rule_file, at - LOOKBACK, at)
     store = open_store(lake, endpoint_url=settings.s3_endpoint_url)
     # JSON output owns standard output, so the stdout channel writes to standard error then.
     stream = sys.stderr if output_format == "json" else sys.stdout
@@ -138,7 +149,7 @@ def replay_command(
     range_start, range_end = resolve_range(
         None, start, end, now=datetime.now(tz=UTC), default_since="1d"
     )
-    opened = open_lake(lake, endpoint_url=load_settings().s3_endpoint_url)
+    opened = _open_lake(lake, rule_file, range_start - LOOKBACK, range_end)
     notifications, failures = replay(rule_file, opened, range_start, range_end)
 
     if output_format == "json":
@@ -191,8 +202,38 @@ def _load(rules_path: Path | None) -> RuleFile:
     try:
         path = rules_path or default_queries_folder() / ALERT_RULES_FILE
         return load_rule_file(path)
-    except (RuleFileError, SavedQueryError) as error:
+    except RuleFileError as error:
+        if len(error.problems) == 1:
+            raise click.ClickException(str(error)) from error
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(
+            f"{error.path} has {len(error.problems)} mistakes; no rule was evaluated"
+        ) from error
+    except SavedQueryError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _rule_type(rule: Rule) -> str:
+    if isinstance(rule.check, FunctionHealthCheck | ErrorPatternCheck):
+        return rule.check.check
+    return "query"
+
+
+def _open_lake(url: str, rule_file: RuleFile, start: datetime, end: datetime) -> Lake:
+    """Open the lake for rules; exit 1 when it has no log objects.
+
+    Warns on standard error about functions that rules list and that have no events in
+    ``[start, end)``.
+    """
+    opened = open_lake(url, endpoint_url=load_settings().s3_endpoint_url)
+    try:
+        require_log_objects(opened)
+    except EmptyLakeError as error:
+        raise click.ClickException(str(error)) from error
+    for missing in missing_functions(opened, rule_file.rules, start, end):
+        click.echo(f"warning: {missing.message()}", err=True)
+    return opened
 
 
 def _labels_text(labels: dict[str, str]) -> str:

@@ -80,17 +80,18 @@ def demo(lake: str, day: datetime | None, invocations: int, seed: int) -> None:
     )
     example = _traced_cold_start(lake)
     if example is not None:
-        click.echo(f"      loglake request --lake {lake} {example}")
+        click.echo(f"      loglake request --lake {lake} {example[0]}")
+        click.echo(f"      loglake trace --lake {lake} {example[1]}")
 
 
-def _traced_cold_start(lake: str) -> str | None:
-    """Return the request ID of the first cold start whose trace is in the lake."""
+def _traced_cold_start(lake: str) -> tuple[str, str] | None:
+    """Return the request ID and trace ID of the first cold start whose trace is in the lake."""
     result = run_select(
         open_lake(lake),
-        "SELECT request_id FROM invocations JOIN traces USING (trace_id) "
+        "SELECT request_id, trace_id FROM invocations JOIN traces USING (trace_id) "
         "WHERE cold_start ORDER BY invocations.timestamp LIMIT 1",
     )
-    return str(result.rows[0][0]) if result.rows else None
+    return (str(result.rows[0][0]), str(result.rows[0][1])) if result.rows else None
 
 
 def _write_traces(lake: str, start: datetime, invocations: int, seed: int) -> tuple[int, int]:

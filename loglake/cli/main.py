@@ -16,6 +16,8 @@ from loglake import __version__
 from loglake.analytics.s3 import S3AccessError
 from loglake.cli.advise_command import advise_command
 from loglake.cli.alerts_command import alerts
+from loglake.cli.compact_command import compact
+from loglake.cli.dashboard_command import dashboard
 from loglake.cli.demo_command import demo
 from loglake.cli.import_command import import_
 from loglake.cli.ingest_command import ingest
@@ -65,3 +67,5 @@ cli.add_command(trace)
 cli.add_command(advise_command)
 cli.add_command(patterns)
 cli.add_command(alerts)
+cli.add_command(compact)
+cli.add_command(dashboard)

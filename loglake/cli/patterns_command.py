@@ -9,6 +9,7 @@ import click
 
 from loglake.analytics.lake import open_lake
 from loglake.analytics.patterns import PatternFilter, list_patterns
+from loglake.analytics.sql import QueryResult
 from loglake.cli.options import lake_option, time_range_options
 from loglake.cli.render import print_result
 from loglake.cli.timerange import resolve_range
@@ -21,8 +22,8 @@ from loglake.settings import load_settings
 @click.option(
     "--errors-only",
     is_flag=True,
-    help="Only ERROR and FATAL lines, exceptions, "
-    "and platform lines of failed or timed-out invocations.",
+    help="Only ERROR and FATAL lines, exceptions, platform lines of failed or timed-out "
+    "invocations, and the REPORT of a failure that wrote no other error line.",
 )
 @click.option(
     "--function",
@@ -78,11 +79,33 @@ def patterns(
             err=True,
         )
     selection = PatternFilter(
-        start=range_start, end=range_end, errors_only=errors_only, functions=functions
+        start=range_start,
+        end=range_end,
+        errors_only=errors_only,
+        functions=functions,
+        failed_reports=True,
     )
     result = list_patterns(opened, selection, limit=limit)
+    if not result.rows and not opened.empty:
+        click.echo(
+            f"note: no {'error ' if errors_only else ''}lines between "
+            f"{range_start.isoformat(timespec='seconds')} and "
+            f"{range_end.isoformat(timespec='seconds')}; widen the range with --since or "
+            "--start/--end",
+            err=True,
+        )
     title = (
         f"{'Error patterns' if errors_only else 'Patterns'} from {range_start.isoformat()} "
         f"to {range_end.isoformat()}"
     )
+    if output_format == "table":
+        result = _functions_as_text(result)
     print_result(result, output_format, title=title)
+
+
+def _functions_as_text(result: QueryResult) -> QueryResult:
+    """Return the result with each row's list of functions as comma-separated names."""
+    index = result.columns.index("functions")
+    rows = [(*row[:index], ", ".join(row[index] or []), *row[index + 1 :]) for row in result.rows]
+    types = [*result.types[:index], "VARCHAR", *result.types[index + 1 :]]
+    return QueryResult(columns=result.columns, types=types, rows=rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from loglake.analytics.insights import (
     QueryScope,
     compile_query,
 )
-from loglake.analytics.lake import open_lake
+from loglake.analytics.lake import Lake, open_lake
 from loglake.analytics.output import OutputFormat
 from loglake.analytics.query import InsightsResult, run_insights
 from loglake.analytics.saved_queries import (
@@ -24,7 +25,7 @@ from loglake.analytics.saved_queries import (
     bind_parameters,
     load_saved_queries,
 )
-from loglake.analytics.sql import QueryError
+from loglake.analytics.sql import QueryError, run_select
 from loglake.cli.interrupt import run_interruptibly
 from loglake.cli.options import lake_option, time_range_options
 from loglake.cli.render import print_result
@@ -36,6 +37,9 @@ class QuerySyntaxError(click.ClickException):
     """A query that does not compile: exit code 2, like other usage errors."""
 
     exit_code = 2
+
+
+_QUERY_FILE_SUFFIXES = (".insights", ".cwl", ".txt", ".query", ".yaml", ".yml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,11 @@ def query(
         range_start, range_end = resolve_range(since, start, end, now=now, default_since="1h")
     elif source.saved is not None:
         range_start, range_end = now - parse_duration(source.saved.since), now
+        click.echo(
+            f"note: reading the last {source.saved.since}, the default range of "
+            f"{source.saved.name}; choose another with --since or --start/--end",
+            err=True,
+        )
     scope = QueryScope(
         start=range_start, end=range_end, log_groups=log_groups, functions=functions, now=now
     )
@@ -147,13 +156,15 @@ def query(
             "loglake import or loglake demo",
             err=True,
         )
-    elif not outcome.result.rows and range_start is not None:
-        click.echo(
-            f"note: no rows between {range_start.isoformat(timespec='seconds')} and "
-            f"{(range_end or now).isoformat(timespec='seconds')}; widen the range with "
-            "--since or --start/--end",
-            err=True,
-        )
+    else:
+        _check_names(opened, scope)
+        if not outcome.result.rows and range_start is not None:
+            end = (range_end or now).isoformat(timespec="seconds")
+            click.echo(
+                f"note: no rows between {range_start.isoformat(timespec='seconds')} and "
+                f"{end}; widen the range with --since or --start/--end",
+                err=True,
+            )
     print_result(outcome.result, output_format)
     if outcome.truncated:
         click.echo(
@@ -173,7 +184,17 @@ def _query_text(argument: str) -> _QueryText:
             raise click.ClickException(str(error)) from error
         if argument in saved:
             return _QueryText(saved[argument].query, saved[argument])
+        if "-" in argument:
+            # No query starts with a hyphenated word, so this is a saved query's name.
+            close = difflib.get_close_matches(argument, list(saved), n=1)
+            hint = f"; did you mean {close[0]}?" if close else "; loglake queries lists them"
+            raise click.BadParameter(f"no saved query named {argument}{hint}", param_hint="QUERY")
     path = Path(argument)
+    looks_like_path = not any(char.isspace() for char in argument) and (
+        "/" in argument or path.suffix in _QUERY_FILE_SUFFIXES
+    )
+    if looks_like_path and not path.exists():
+        raise click.BadParameter(f"file {argument} not found", param_hint="QUERY")
     if "\n" not in argument and len(argument) < 4096 and path.suffix and path.is_file():
         if path.suffix in (".yaml", ".yml"):
             try:
@@ -199,6 +220,11 @@ def _parameters(saved: SavedQuery | None, params: tuple[str, ...]) -> dict[str, 
                 f"{param!r} is not NAME=VALUE, such as --param function=orders-api",
                 param_hint="--param",
             )
+        if name in given:
+            raise click.BadParameter(
+                f"{name} is given twice ({given[name]!r} and {value!r}): give it once",
+                param_hint="--param",
+            )
         given[name] = value
     if saved is None:
         # Ad hoc query text: every parameter is text, and $NAME stands for it.
@@ -207,6 +233,28 @@ def _parameters(saved: SavedQuery | None, params: tuple[str, ...]) -> dict[str, 
         return bind_parameters(saved, given)
     except SavedQueryError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
+
+
+def _check_names(lake: Lake, scope: QueryScope) -> None:
+    """Print a note on stderr for each --function or --log-group that the lake never saw."""
+    for column, names, option in (
+        ("function_name", scope.functions, "--function"),
+        ("log_group", scope.log_groups, "--log-group"),
+    ):
+        if not names:
+            continue
+        known = [row[0] for row in run_select(lake, _DISTINCT[column]).rows]
+        for name in names:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                click.echo(f"note: {option} {name} has no events in the lake{hint}", err=True)
+
+
+_DISTINCT = {
+    "function_name": "SELECT DISTINCT function_name FROM logs WHERE function_name IS NOT NULL",
+    "log_group": "SELECT DISTINCT log_group FROM logs",
+}
 
 
 def _print_warnings(warnings: tuple[str, ...]) -> None:

@@ -59,6 +59,10 @@ def _cell(value: object) -> Text:
     """Return a cell as literal text: log lines may hold ``[markup]`` and terminal escapes."""
     if value is None:
         return Text("")
+    if isinstance(value, float):
+        # Tables show 12 significant digits, so 7.000000000000001 reads as 7; JSON and CSV
+        # keep every digit.
+        return Text(f"{value:.12g}")
     text = str(plain_value(value)).translate(_CONTROL_CHARACTERS)
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import click
@@ -21,6 +25,7 @@ from loglake.analytics.traces import (
 )
 from loglake.cli.options import lake_option
 from loglake.cli.render import print_result
+from loglake.ingest.parse.trace_ids import normalise_trace_id
 from loglake.settings import load_settings
 
 ViewFormat = Literal["table", "json"]
@@ -87,15 +92,16 @@ def request(lake: str, output_format: ViewFormat, request_id: str) -> None:
             "Check the ID, or ingest the function's log group first"
         )
     view, trace = found
-    if output_format == "json":
-        click.echo(orjson.dumps(request_document(view, trace), option=orjson.OPT_INDENT_2))
-        return
+    with _stop_when_reader_closes():
+        if output_format == "json":
+            click.echo(orjson.dumps(request_document(view, trace), option=orjson.OPT_INDENT_2))
+            return
 
-    _print_request(view)
-    if trace is not None:
-        _print_trace(trace)
-    elif view.trace_id is not None:
-        click.echo(f"\nTrace {view.trace_id} is not in the lake: run loglake xray pull")
+        _print_request(view)
+        if trace is not None:
+            _print_trace(trace)
+        elif view.trace_id is not None:
+            click.echo(f"\nTrace {view.trace_id} is not in the lake: run loglake xray pull")
 
 
 @click.command()
@@ -108,6 +114,12 @@ def trace(lake: str, output_format: ViewFormat, trace_id: str) -> None:
     TRACE_ID is an X-Ray trace ID (1-5759e988-bd862e3fe1be46a994272793) or a W3C trace ID
     of 32 hex digits.
     """
+    if normalise_trace_id(trace_id.strip()) is None:
+        raise click.BadParameter(
+            f"{trace_id!r} is not a trace ID: expected the X-Ray form 1-<8 hex>-<24 hex>, "
+            "such as 1-5759e988-bd862e3fe1be46a994272793, or a W3C trace ID of 32 hex digits",
+            param_hint="TRACE_ID",
+        )
     opened = open_lake(lake, endpoint_url=load_settings().s3_endpoint_url)
     found = find_trace(opened, trace_id)
     if found is None:
@@ -115,14 +127,36 @@ def trace(lake: str, output_format: ViewFormat, trace_id: str) -> None:
             f"trace ID {trace_id!r} is not in the lake {opened.url}: no trace summary, segment "
             "or log line names it. Pull it with loglake xray pull, or check the ID"
         )
-    if output_format == "json":
-        click.echo(orjson.dumps(trace_document(found), option=orjson.OPT_INDENT_2))
-        return
+    with _stop_when_reader_closes():
+        if output_format == "json":
+            click.echo(orjson.dumps(trace_document(found), option=orjson.OPT_INDENT_2))
+            return
 
-    _print_trace(found)
-    for view in found.requests:
-        click.echo()
-        _print_request(view)
+        _print_trace(found)
+        for view in found.requests:
+            click.echo()
+            _print_request(view)
+
+
+@contextmanager
+def _stop_when_reader_closes() -> Iterator[None]:
+    """Exit 0 when the reader of standard output closes it early, such as ``| head -1``.
+
+    The output is several tables, so a reader that stops after the first line closes the
+    pipe while later tables are written. Rich (15.0) handles that BrokenPipeError itself: it
+    points standard output at the null device and raises SystemExit(1).
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        # Standard output goes to the null device, so the flush at exit raises no second error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
+    except SystemExit as exit_:
+        if isinstance(exit_.__context__, BrokenPipeError):
+            raise SystemExit(0) from None
+        raise
 
 
 def _print_request(view: RequestView) -> None:

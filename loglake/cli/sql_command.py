@@ -18,7 +18,8 @@ from loglake.settings import load_settings
 @format_option
 @click.argument("query")
 def sql(lake: str, output_format: OutputFormat, query: str) -> None:
-    """Run one SELECT over the views logs and invocations (one row per REPORT).
+    """Run one SELECT over the views logs, invocations (one row per REPORT), traces and
+    segments.
 
     \b
     Example:

@@ -32,6 +32,13 @@ def parse_time(text: str) -> datetime:
     stripped = text.strip()
     try:
         if stripped.isdigit():
+            if len(stripped) <= 10:
+                # Epoch milliseconds of 10 digits or fewer are before 1970-04-27: almost
+                # certainly epoch seconds, as `aws logs start-query` takes them.
+                raise click.BadParameter(
+                    f"{text!r} looks like epoch seconds: give epoch milliseconds "
+                    f"({stripped}000) or ISO 8601 such as 2026-11-02T08:00:00Z"
+                )
             return datetime.fromtimestamp(int(stripped) / 1000, tz=UTC)
         parsed = datetime.fromisoformat(stripped)
     except (ValueError, OverflowError, OSError):

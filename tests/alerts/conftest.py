@@ -57,6 +57,10 @@ def demo_lake(tmp_path_factory: pytest.TempPathFactory) -> str:
         f"TO '{lake}/logs' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, hour))"
     )
     connection.close()
+    # DuckDB names the folders hour=7; the lake's layout, which ingest writes, is hour=07.
+    for folder in lake.glob("logs/date=*/hour=*"):
+        hour = int(folder.name.removeprefix("hour="))
+        folder.rename(folder.with_name(f"hour={hour:02d}"))
     return str(lake)
 
 

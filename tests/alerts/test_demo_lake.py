@@ -18,6 +18,9 @@ from loglake.cli.main import cli
 from loglake.ingest.store import open_store
 
 EXAMPLE = Path(__file__).parents[2] / "queries" / "alerts.yaml"
+OOM_REQUEST_ID = "852c15a7-9075-4252-9db2-00d56205d9b5"
+LONE_TIMEOUT_REQUEST_ID = "bc53ced7-7cf0-4db2-aa64-c20a7f6d67a2"
+DAY = ["--start", "2026-11-02T00:00:00Z", "--end", "2026-11-03T00:00:00Z"]
 INCIDENT_RULES = """
 rules:
   - name: function-timeouts
@@ -89,7 +92,10 @@ def test_replay_reports_new_patterns(demo_lake: str, demo_replay: list[dict]) ->
     from loglake.analytics.patterns import PatternFilter, list_patterns
 
     day = PatternFilter(
-        datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC), errors_only=True
+        datetime(2026, 11, 2, tzinfo=UTC),
+        datetime(2026, 11, 3, tzinfo=UTC),
+        errors_only=True,
+        failed_reports=True,
     )
     patterns = list_patterns(lake, day)
     columns = patterns.columns
@@ -110,6 +116,16 @@ def test_replay_reports_new_patterns(demo_lake: str, demo_replay: list[dict]) ->
         assert n["samples"]
         for sample in n["samples"]:
             assert window_start <= datetime.fromisoformat(sample["timestamp"]) < window_end
+
+    # The out-of-memory kill wrote no error line but its REPORT, which is a new pattern too.
+    oom = next(
+        n
+        for n in new
+        if n["function"] == "thumbnail-generator" and "REPORT" in n["pattern"]["template"]
+    )
+    assert oom["evaluated_at"] == "2026-11-02T21:25:00.000Z"
+    assert oom["samples"][0]["request_id"] == OOM_REQUEST_ID
+    assert "Error Type: Runtime.OutOfMemory" in oom["pattern"]["template"]
 
 
 def test_replay_table_matches_json(demo_lake: str, demo_replay: list[dict]) -> None:  # type: ignore[type-arg]
@@ -162,8 +178,10 @@ def test_check_sends_once_and_keeps_state(
     outcomes = check(rule_file, lake, at, store=store, sender=sender)
     assert all(outcome.error is None for outcome in outcomes)
     bodies = webhook_receiver.bodies
+    # The kill wrote only its REPORT, whose pattern is new to the function.
     assert [(b["rule"], b["event"], b["function"]) for b in bodies] == [
-        ("function-out-of-memory", "fired", "thumbnail-generator")
+        ("function-out-of-memory", "fired", "thumbnail-generator"),
+        ("new-error-patterns", "fired", "thumbnail-generator"),
     ]
     body = bodies[0]
     assert body["window"] == {
@@ -178,12 +196,15 @@ def test_check_sends_once_and_keeps_state(
 
     # The same instant again changes nothing and sends nothing.
     check(rule_file, lake, at, store=store, sender=sender)
-    assert len(webhook_receiver.requests) == 1
+    assert len(webhook_receiver.requests) == 2
     assert load_state(store, "function-out-of-memory") == state
 
-    # Five minutes later the window is clean, and the alert resolves.
+    # Five minutes later the window is clean, and the alerts resolve.
     check(rule_file, lake, at + timedelta(minutes=5), store=store, sender=sender)
-    assert [b["event"] for b in webhook_receiver.bodies] == ["fired", "resolved"]
+    assert [(b["rule"], b["event"]) for b in webhook_receiver.bodies[2:]] == [
+        ("function-out-of-memory", "resolved"),
+        ("new-error-patterns", "resolved"),
+    ]
 
 
 def test_check_cli_dry_run_writes_nothing(demo_lake: str, tmp_path: Path) -> None:
@@ -266,3 +287,83 @@ def test_patterns_cli_lists_errors(demo_lake: str) -> None:
     assert timeout["count"] == 2
     assert timeout["template"] == "<TIMESTAMP> <UUID> Task timed out after <DURATION>"
     assert timeout["sample_request_id"] == "379f8a69-c4fe-4f61-a61b-bcbafc6ff7cc"
+
+
+def test_patterns_cli_counts_lone_reports(demo_lake: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["patterns", "--lake", demo_lake, "--errors-only", *DAY, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    reports = [p for p in orjson.loads(result.stdout) if p["template"].startswith("REPORT ")]
+    # Only the two failures that wrote nothing but their REPORT: the other failures count
+    # by their error lines.
+    assert sorted(p["sample_request_id"] for p in reports) == sorted(
+        [OOM_REQUEST_ID, LONE_TIMEOUT_REQUEST_ID]
+    )
+    assert all(p["count"] == 1 for p in reports)
+
+
+def test_patterns_table_lists_plain_names(demo_lake: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["patterns", "--lake", demo_lake, "--errors-only", "--function", "ledger-worker", *DAY]
+    )
+    assert result.exit_code == 0, result.output
+    assert "│ ledger-worker" in result.stdout
+    assert "['ledger-worker']" not in result.stdout
+
+
+def test_patterns_note_on_empty_range(demo_lake: str) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "patterns", "--lake", demo_lake,
+            "--start", "2026-10-01T00:00:00Z", "--end", "2026-10-02T00:00:00Z",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: no lines between 2026-10-01T00:00:00+00:00 and 2026-10-02T00:00:00+00:00"
+        in result.stderr
+    )
+
+
+def test_check_warns_of_unknown_functions(demo_lake: str, tmp_path: Path) -> None:
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text(
+        "rules:\n  - name: worker-errors\n    type: error_rate\n    threshold: 0.05\n"
+        "    functions: [nope, ledger-wrker, ledger-worker]\n"
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["alerts", "check", "--lake", demo_lake, "--rules", str(rules), "--dry-run",
+         "--at", "2026-11-02T15:41:00Z"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2
+    assert warnings[0].startswith(
+        "warning: rule worker-errors: function nope has no events in the lake from "
+        "2026-10-26T15:41:00.000Z to 2026-11-02T15:41:00.000Z"
+    )
+    assert "the lake's functions are checkout-web, invoice-renderer, ledger-worker" in warnings[0]
+    assert "function ledger-wrker has no events" in warnings[1]
+    assert warnings[1].endswith("did you mean ledger-worker?")
+
+
+def test_check_window_without_rows_is_no_data(demo_lake: str, tmp_path: Path) -> None:
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text(
+        "defaults:\n  no_data: breaching\n"
+        "rules:\n  - name: worker-errors\n    type: error_rate\n    threshold: 0.05\n"
+        "    functions: [ledger-worker]\n"
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["alerts", "check", "--lake", demo_lake, "--rules", str(rules), "--dry-run",
+         "--at", "2026-11-05T12:00:00Z", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    outcome = orjson.loads(result.stdout)[0]
+    assert outcome["error"] is None
+    assert outcome["alerts"][0]["state"] == "ALARM"
+    assert outcome["alerts"][0]["value"] is None

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from loglake.analytics.alerts.model import (
     ErrorPatternCheck,
@@ -14,6 +15,7 @@ from loglake.analytics.alerts.model import (
     WebhookChannel,
 )
 from loglake.analytics.alerts.rule_file import RuleFileError, load_rule_file, parse_rule_file
+from loglake.cli.main import cli
 
 EXAMPLE = Path(__file__).parents[2] / "queries" / "alerts.yaml"
 
@@ -91,7 +93,8 @@ MISTAKES = [
         "'value' is missing",
     ),
     (
-        "rules:\n  - name: a\n    insights: fitler @message like /x/\n    value: n\n",
+        "rules:\n  - name: a\n    insights: fitler @message like /x/\n    value: n\n"
+        "    threshold: 1\n",
         3,
         "rules.a.insights",
         "the Insights query is invalid",
@@ -114,6 +117,21 @@ MISTAKES = [
     ),
     (rule("  bad: [\n"), 4, None, "invalid YAML"),
     ("", 1, None, "the file is empty"),
+    (typed("p99_duration", "    threshold: five\n"), 4, "rules.a.threshold", "the text 'five'"),
+    (rule("    functions: orders-api\n"), 4, "rules.a.functions", "found the text 'orders-api'"),
+    (typed("new_pattern", "    baseline: 0s\n"), 4, "rules.a.baseline", "use a positive duration"),
+    (rule("    window: 0m\n"), 4, "rules.a.window", "'0m' is zero"),
+    (rule("    comparison: '=>'\n"), 4, "rules.a.comparison", "did you mean '>='?"),
+    (rule("    comparison: '=='\n"), 4, "rules.a.comparison", "did you mean '='?"),
+    (typed("error_rate", "    threshold: 5\n"), 4, "rules.a.threshold", "for 5 %, write 0.05"),
+    (typed("cold_start_rate", "    threshold: -1\n"), 4, "rules.a.threshold", "outside 0 to 1"),
+    (
+        "rules:\n  - name: a\n    insights: stats count(*) as errors by @function\n"
+        "    value: error\n    threshold: 1\n",
+        4,
+        "rules.a.value",
+        "no column 'error': did you mean 'errors'? its columns are @function, errors",
+    ),
 ]
 
 
@@ -142,3 +160,103 @@ def test_webhook_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     channel = parse_rule_file(text, Path("alerts.yaml")).channels["slack"]
     assert isinstance(channel, WebhookChannel)
     assert channel.url == "https://hooks.slack.example/services/T0/B0/x"
+
+
+def test_saved_query_hint_names_command() -> None:
+    text = "rules:\n  - name: a\n    query: no-such-query\n    value: n\n    threshold: 1\n"
+    with pytest.raises(RuleFileError) as raised:
+        parse_rule_file(text, Path("alerts.yaml"))
+    assert raised.value.problem.endswith("list them with loglake queries")
+
+
+def test_saved_query_value_column_checked(tmp_path: Path) -> None:
+    (tmp_path / "slow.yaml").write_text(
+        "name: slow\ndescription: Slow invocations.\nsince: 1h\n"
+        'query: |\n  filter @type = "REPORT" and @duration > 1000\n'
+        "  | stats count(*) as slow by @function\n"
+    )
+    text = "rules:\n  - name: a\n    query: slow\n    value: m\n    threshold: 3\n"
+    with pytest.raises(RuleFileError) as raised:
+        parse_rule_file(text, Path("alerts.yaml"), queries_folder=tmp_path)
+    assert raised.value.key == "rules.a.value"
+    assert "no column 'm'" in raised.value.problem
+    assert "its columns are @function, slow" in raised.value.problem
+
+
+MANY_MISTAKES = """\
+defaults:
+  window: 5 minutes
+channels:
+  hook: {type: webhook, url: http://hooks.example.com/x, retries: 50}
+rules:
+  - name: errors
+    type: error_rate
+    threshold: 5
+    windw: 5m
+    functions: orders-api
+  - name: db
+    insights: stats count(*) as errors by @function
+    value: m
+    comparison: "=>"
+    threshold: five
+  - name: patterns
+    type: new_pattern
+    baseline: 0s
+    notify: [pager]
+  - name: errors
+    type: timeout
+"""
+
+
+def test_every_mistake_in_one_run() -> None:
+    with pytest.raises(RuleFileError) as raised:
+        parse_rule_file(MANY_MISTAKES, Path("alerts.yaml"))
+    found = [(problem.line, problem.key) for problem in raised.value.problems]
+    assert found == [
+        (2, "defaults.window"),
+        (4, "channels.hook.url"),
+        (4, "channels.hook.retries"),
+        (8, "rules.errors.threshold"),
+        (9, "rules.errors.windw"),
+        (10, "rules.errors.functions"),
+        (13, "rules.db.value"),
+        (14, "rules.db.comparison"),
+        (15, "rules.db.threshold"),
+        (18, "rules.patterns.baseline"),
+        (19, "rules.patterns.notify"),
+        (20, "rules[3].name"),
+    ]
+    lines = str(raised.value).splitlines()
+    assert len(lines) == len(found)
+    assert lines[0].startswith("alerts.yaml:2: defaults.window: '5 minutes' is not a duration")
+    assert lines[-1].startswith("alerts.yaml:20: rules[3].name: the rule name 'errors' is already")
+
+
+def test_default_mistake_reported_once() -> None:
+    text = (
+        "defaults:\n  interval: 5 minutes\n"
+        "rules:\n  - name: a\n    type: timeout\n  - name: b\n    type: out_of_memory\n"
+    )
+    with pytest.raises(RuleFileError) as raised:
+        parse_rule_file(text, Path("alerts.yaml"))
+    assert [(p.line, p.key) for p in raised.value.problems] == [(2, "defaults.interval")]
+
+
+def test_validate_prints_plain_values() -> None:
+    result = CliRunner().invoke(cli, ["alerts", "validate", "--rules", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "function-timeouts: timeout, every 5m over 5m, notify stdout\n" in result.output
+    assert "function-cold-starts: cold_start_rate, every 15m over 1h, notify stdout\n" in (
+        result.output
+    )
+
+
+def test_validate_lists_every_mistake(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(MANY_MISTAKES)
+    result = CliRunner().invoke(cli, ["alerts", "validate", "--rules", str(path)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 12
+    assert errors[0].startswith(f"error: {path}:2: defaults.window: ")
+    assert f"Error: {path} has 12 mistakes; no rule was evaluated" in result.stderr

@@ -174,3 +174,39 @@ def test_list_patterns_columns_and_errors_only(tmp_path: Path, load_handler) -> 
     assert row["sample_request_id"] == "8f5b4c2e-1a2b-4c3d-9e8f-0a1b2c3d4e5f"
     assert row["template"] == "[ERROR] <TIMESTAMP> <UUID> boom <NUM>"
     assert row["first_seen"] < row["last_seen"]
+
+
+FAILED = "8f5b4c2e-1a2b-4c3d-9e8f-0a1b2c3d4e5f"
+TIMED_OUT = "7e5b4c2e-1a2b-4c3d-9e8f-0a1b2c3d4e5f"
+FAILURES = [
+    f"START RequestId: {FAILED} Version: $LATEST\n",
+    f"[ERROR]\t2026-11-02T08:00:00.100Z\t{FAILED}\tboom 1\n",
+    f"END RequestId: {FAILED}\n",
+    f"REPORT RequestId: {FAILED}\tDuration: 12.00 ms\tBilled Duration: 12 ms\t"
+    "Memory Size: 128 MB\tMax Memory Used: 50 MB\tStatus: error\n",
+    f"START RequestId: {TIMED_OUT} Version: $LATEST\n",
+    f"END RequestId: {TIMED_OUT}\n",
+    f"REPORT RequestId: {TIMED_OUT}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\t"
+    "Memory Size: 128 MB\tMax Memory Used: 60 MB\tStatus: timeout\n",
+]
+
+
+def test_errors_only_adds_lone_failed_reports(tmp_path: Path, load_handler) -> None:  # type: ignore[no-untyped-def]
+    _ingest(tmp_path, FAILURES, _epoch_ms(datetime(2026, 11, 2, 8, tzinfo=UTC)), 100, load_handler)
+    lake = open_lake(str(tmp_path))
+    day = (datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC))
+
+    with_reports = list_patterns(lake, PatternFilter(*day, errors_only=True, failed_reports=True))
+    rows = [dict(zip(with_reports.columns, row, strict=True)) for row in with_reports.rows]
+    by_request = {row["sample_request_id"]: row for row in rows}
+    # The failure with an error line counts once, by that line; the timeout by its REPORT.
+    assert set(by_request) == {FAILED, TIMED_OUT}
+    assert by_request[FAILED]["template"] == "[ERROR] <TIMESTAMP> <UUID> boom <NUM>"
+    assert by_request[TIMED_OUT]["template"] == (
+        "REPORT RequestId: <UUID> Duration: <DURATION> Billed Duration: <DURATION> "
+        "Memory Size: <SIZE> Max Memory Used: <SIZE> Status: timeout"
+    )
+    assert by_request[TIMED_OUT]["count"] == 1
+
+    without = list_patterns(lake, PatternFilter(*day, errors_only=True))
+    assert [row[without.columns.index("sample_request_id")] for row in without.rows] == [FAILED]

@@ -133,13 +133,57 @@ def test_unknown_function_exits_2_with_nearest(lake: str) -> None:
     assert "did you mean count?" in err
 
 
-def test_invalid_regex_exits_1(lake: str) -> None:
+def test_invalid_regex_exits_2(lake: str) -> None:
     code, _, err = invoke("--lake", lake, "filter @message like /(/")
-    assert code == 1
-    assert "Error:" in err
+    assert code == 2
+    assert "invalid regular expression: missing )" in err
 
 
 def test_bin_cap_warning(lake: str) -> None:
     code, _, err = invoke("--lake", lake, "stats count(*) by bin(300s)")
     assert code == 0
     assert "bin(300s) runs as bin(60s)" in err
+
+
+def test_misspelled_saved_query_suggests_name(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "cold-start-by-function")
+    assert code == 2
+    assert "no saved query named cold-start-by-function" in err
+    assert "did you mean cold-starts-by-function?" in err
+
+
+def test_missing_query_file(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "./missing.insights")
+    assert code == 2
+    assert "file ./missing.insights not found" in err
+
+
+def test_epoch_seconds_are_rejected(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "--start", "1796299200", "stats count(*)")
+    assert code == 2
+    assert "looks like epoch seconds" in err
+
+
+def test_unknown_function_gets_a_note(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "--function", "thumb", "stats count(*) as n")
+    assert code == 0
+    assert "note: --function thumb has no events in the lake; did you mean thumbs?" in err
+
+
+def test_parameter_given_twice_is_rejected(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "--param", "a=1", "--param", "a=2", "fields $a")
+    assert code == 2
+    assert "a is given twice ('1' and '2')" in err
+
+
+def test_saved_query_names_its_default_range(lake: str) -> None:
+    code, _, err = invoke("--lake", lake, "errors-by-function")
+    assert code == 0
+    assert "note: reading the last 24h, the default range of errors-by-function" in err
+
+
+def test_table_rounds_float_noise(lake: str) -> None:
+    code, out, _ = invoke("--lake", lake, "fields 0.1 + 0.2 as x | limit 1")
+    assert code == 0
+    assert "0.3 " in out
+    assert "0.30000000000000004" not in out

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +66,24 @@ def demo_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("demo", "--lake", str(lake), "--date", "2026-11-02", "--invocations", "300")
     assert result.exit_code == 0, result.output
     assert "X-Ray traces with" in result.output
+    (lake.parent / "demo-output.txt").write_text(result.output)
     return lake
+
+
+def run_into_closed_pipe(*arguments: str) -> subprocess.CompletedProcess[bytes]:
+    """Run loglake with standard output a pipe whose reader has already gone, as | head does."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", "from loglake.cli.main import cli; cli()", *arguments],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
 
 
 def test_two_summary_pages_one_row_per_trace(tmp_path: Path) -> None:
@@ -189,6 +209,30 @@ def test_invalid_trace_id_is_usage_error(orders_lake: Path) -> None:
     result = run("trace", "--lake", str(orders_lake), "not-a-trace")
     assert result.exit_code == 2
     assert "'not-a-trace' is not a trace ID" in result.output
+    assert "expected the X-Ray form 1-<8 hex>-<24 hex>" in result.output
+    assert "trace [OPTIONS] TRACE_ID" in result.output
+    assert "COMMAND" not in result.output
+
+
+def test_closed_pipe_exits_zero(orders_lake: Path) -> None:
+    for arguments in (
+        ("request", "--lake", str(orders_lake), REQUEST_ID),
+        ("request", "--lake", str(orders_lake), "--format", "json", REQUEST_ID),
+        ("trace", "--lake", str(orders_lake), TRACE_ID),
+    ):
+        completed = run_into_closed_pipe(*arguments)
+        assert completed.returncode == 0, (arguments, completed.stderr.decode())
+        assert completed.stderr == b"", arguments
+
+
+def test_demo_prints_trace_example(demo_lake: Path) -> None:
+    output = (demo_lake.parent / "demo-output.txt").read_text()
+    command = next(line.split() for line in output.splitlines() if "loglake trace " in line)
+    assert command[:3] == ["loglake", "trace", "--lake"]
+    result = run(*command[1:])
+    assert result.exit_code == 0, result.output
+    assert f"Trace {command[-1]}" in result.output
+    assert "Initialization" in result.output
 
 
 def test_demo_request_shows_trace(demo_lake: Path) -> None:

@@ -287,3 +287,10 @@ def test_parameters_are_literals(fixture_lake: Lake) -> None:
 def test_missing_parameter_names_the_fix(fixture_lake: Lake) -> None:
     with pytest.raises(InsightsError, match=r"--param id=VALUE"):
         run(fixture_lake, "filter @requestId = $id")
+
+
+def test_display_after_stats_keeps_key_order(fixture_lake: Lake) -> None:
+    query = 'filter @type = "REPORT" | stats count(*) as n by @function | display n'
+    assert rows(fixture_lake, query) == [(3,), (1,), (1,)]
+    compiled = run(fixture_lake, query).compiled
+    assert "ORDER BY src._c1 ASC NULLS LAST" in compiled.sql

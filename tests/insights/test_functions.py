@@ -346,7 +346,7 @@ def test_structured_fields(fixture_lake: Lake) -> None:
 def test_structured_fields_keep_their_json_type(fixture_lake: Lake) -> None:
     query = "filter ispresent(amount) | fields eventId, amount, user, cold_start | sort eventId"
     assert run_insights(fixture_lake, query).result.rows == [
-        ("abc123", 12.5, {"id": "u-1", "tier": "gold"}, True),
+        ("abc123", 12.5, {"id": "u-1", "tier": "gold"}, 1),
         ("def456", 7, {"id": "u-2", "tier": "silver"}, None),
     ]
 
@@ -420,3 +420,16 @@ def test_alias_redefinition_reads_the_old_value(fixture_lake: Lake) -> None:
         "| fields amount * 2 as doubled | sort doubled | display doubled"
     )
     assert column(fixture_lake, query) == [14, 25.0]
+
+
+def test_json_booleans_count_as_one_and_zero(fixture_lake: Lake) -> None:
+    assert column(fixture_lake, "filter cold_start = 1 | stats count(*)") == [1]
+    assert column(fixture_lake, "filter ispresent(cold_start) | stats sum(cold_start)") == [1.0]
+    assert column(fixture_lake, "filter cold_start | fields eventId") == ["abc123"]
+
+
+def test_invalid_regex_is_a_compile_error(fixture_lake: Lake) -> None:
+    with pytest.raises(InsightsError, match=r"invalid regular expression.*RE2"):
+        run_insights(fixture_lake, "filter @message like /(?<=a)b/")
+    with pytest.raises(InsightsError, match=r"write /\(\?i\)"):
+        run_insights(fixture_lake, "filter @message like /timeout/i")

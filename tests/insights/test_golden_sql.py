@@ -38,6 +38,7 @@ GROUP BY 1
 SELECT src._c1 AS "@function", src._c2 AS "errors"
 FROM step1 AS src
 WHERE (src._c2 > 10)
+ORDER BY src._c1 ASC NULLS LAST
 LIMIT 10000""",
     ),
     (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import structlog
 
@@ -50,6 +51,30 @@ REPLAY_CHUNK = timedelta(hours=24)
 contains every row of its span in memory, so a longer chunk reads the lake fewer times and
 uses more memory."""
 MAX_REPLAY_EVALUATIONS = 100_000
+
+
+class EmptyLakeError(RuntimeError):
+    """The lake does not exist or has no log objects, so no rule could see any data."""
+
+
+def require_log_objects(lake: Lake) -> None:
+    """Raise EmptyLakeError when the lake has no log objects.
+
+    Without this check a mistyped lake URL would keep every rule OK (or in no data) forever.
+    A lake that has log objects but none in a rule's window is evaluated as usual, and the
+    rule's ``no_data`` setting applies.
+    """
+    if not lake.empty:
+        return
+    if not lake.url.startswith("s3://") and not Path(lake.url).is_dir():
+        problem = f"the lake {lake.url} does not exist"
+    else:
+        problem = f"the lake {lake.url} has no log objects under logs/"
+    raise EmptyLakeError(
+        f"{problem}, so every rule would see no data: set the lake with --lake or "
+        "LOGLAKE_LAKE to the one the ingest function writes, or ingest logs first "
+        "(loglake ingest, loglake import)"
+    )
 
 
 @dataclass(slots=True)
@@ -103,7 +128,9 @@ def check(
     With a sender, due notifications are sent, and an alert's notification counts as
     announced only once delivered, so a failed delivery is tried again at the next
     evaluation. ``write_state=False`` (a dry run) reads the state and writes nothing.
+    Raises EmptyLakeError before evaluating anything when the lake has no log objects.
     """
+    require_log_objects(lake)
     windows = {rule.name: evaluation_window(rule, at) for rule in rule_file.rules}
     if not windows:
         return []
@@ -152,7 +179,9 @@ def replay(
 
     Returns the notifications that would have been sent, in time order, and the outcomes
     of evaluations that failed. Reads and writes no stored state and sends nothing.
+    Raises EmptyLakeError when the lake has no log objects.
     """
+    require_log_objects(lake)
     schedule = _replay_schedule(rule_file, start, end)
     if not schedule:
         return [], []

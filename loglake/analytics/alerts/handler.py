@@ -15,7 +15,8 @@ from typing import Any
 import structlog
 
 from loglake.analytics.alerts.delivery import Sender
-from loglake.analytics.alerts.engine import check
+from loglake.analytics.alerts.engine import EmptyLakeError, check, require_log_objects
+from loglake.analytics.alerts.function_names import LOOKBACK, missing_functions
 from loglake.analytics.alerts.rule_file import load_rule_file
 from loglake.analytics.lake import open_lake
 from loglake.analytics.saved_queries import ALERT_RULES_FILE, default_queries_folder
@@ -34,7 +35,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     The EventBridge event's ``time`` is the evaluation instant, so a retried invocation
     evaluates the same instant and sends nothing twice. Raises AlertCheckError after
     saving state when a rule failed or a notification was not delivered, so the failure
-    shows in the function's error metrics and Lambda retries it.
+    shows in the function's error metrics and Lambda retries it. Raises EmptyLakeError
+    when the lake does not exist or has no log objects, so a wrong ``LOGLAKE_LAKE`` fails
+    every invocation instead of keeping every alert OK.
     """
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -49,6 +52,19 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     rule_file = load_rule_file(rules_path)
 
     lake = open_lake(lake_url, endpoint_url=settings.s3_endpoint_url)
+    try:
+        require_log_objects(lake)
+    except EmptyLakeError as error:
+        _logger().error("lake_empty", lake=lake.url, error=str(error))
+        raise
+    for missing in missing_functions(lake, rule_file.rules, at - LOOKBACK, at):
+        _logger().warning(
+            "function_without_events",
+            rule=missing.rule,
+            function=missing.function,
+            nearest=list(missing.nearest),
+            message=missing.message(),
+        )
     store = open_store(lake_url, endpoint_url=settings.s3_endpoint_url)
     sender = Sender(channels=rule_file.channels)
     outcomes = check(rule_file, lake, at, store=store, sender=sender)

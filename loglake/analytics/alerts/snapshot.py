@@ -16,10 +16,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loglake.analytics.lake import INVOCATION_COLUMNS, Lake
-from loglake.analytics.patterns import ERROR_LINES_SQL, pattern_template_sql
+from loglake.analytics.patterns import (
+    ERROR_LINES_SQL,
+    FAILED_REPORT_SQL,
+    error_lines_select,
+    pattern_template_sql,
+)
 
 ERROR_LINES_TABLE = "error_lines"
-"""Table of a snapshot with the error lines of ``logs`` and their pattern templates."""
+"""Table of a snapshot with the error lines of ``logs`` and their pattern templates: those
+of :func:`loglake.analytics.patterns.error_lines_select`, which include the ``REPORT`` of a
+failure that wrote no other error line."""
 
 
 def partition_range_sql(start: datetime, end: datetime) -> str:
@@ -46,9 +53,15 @@ def timestamp_literal(moment: datetime) -> str:
 
 
 def fetch_error_lines(source: Lake, start: datetime, end: datetime) -> pa.Table:
-    """Return the error lines of ``[start, end)``, which pattern rules compare over time."""
+    """Return the error lines of ``[start, end)``, which pattern rules compare over time.
+
+    They include every failed ``REPORT``; the snapshot keeps those of failures without
+    another error line.
+    """
     return _fetch(
-        source, f"SELECT * FROM logs WHERE {partition_range_sql(start, end)} AND {ERROR_LINES_SQL}"
+        source,
+        f"SELECT * FROM logs WHERE {partition_range_sql(start, end)} "
+        f"AND ({ERROR_LINES_SQL} OR {FAILED_REPORT_SQL})",
     )
 
 
@@ -89,11 +102,11 @@ def snapshot_lake(
     )
     # Pattern rules read the error lines with their templates at every evaluation. Masking
     # them once here means a replay does not mask the same lines hundreds of times.
-    connection.execute(
-        f"CREATE TABLE {ERROR_LINES_TABLE} AS SELECT timestamp, date, hour, function_name, "
-        "request_id, message, log_stream, event_id, "
-        f"{pattern_template_sql('message')} AS template FROM logs WHERE {ERROR_LINES_SQL}"
+    columns = (
+        "timestamp, date, hour, function_name, request_id, message, log_stream, event_id, "
+        f"{pattern_template_sql('message')} AS template"
     )
+    connection.execute(f"CREATE TABLE {ERROR_LINES_TABLE} AS {error_lines_select(columns, 'true')}")
     connection.execute("SET temp_directory = ''")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")

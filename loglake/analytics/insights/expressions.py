@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+
+import duckdb
 
 from loglake.analytics.insights import ast
 from loglake.analytics.insights.errors import InsightsError
@@ -138,6 +142,7 @@ class ExpressionCompiler:
         text = as_text(left)
         if isinstance(node.right, ast.RegexLiteral):
             regex, _ = rename_groups(node.right.pattern)
+            check_regex(regex, node.right)
             sql = f"regexp_matches({text}, {sql_string(regex)})"
             parts = [left]
         else:
@@ -204,6 +209,7 @@ class ExpressionCompiler:
             return period_of(node, self.warnings, capped=function.lower() == "bin")
         if isinstance(node, ast.RegexLiteral):
             regex, _ = rename_groups(node.pattern)
+            check_regex(regex, node)
             return Regex(regex)
         return self.compile(node)
 
@@ -255,7 +261,7 @@ def order_terms(value: Value, descending: bool) -> list[str]:
         # column".
         return []
     direction = "DESC" if descending else "ASC"
-    if value.kind in (Kind.JSON, Kind.STRING) and value.row_level:
+    if value.row_level and (value.kind is Kind.JSON or value.numeric_text):
         # Natural order: text before numbers, numbers by value, missing values last.
         number = as_number(value)
         text = as_text(value)
@@ -266,6 +272,37 @@ def order_terms(value: Value, descending: bool) -> list[str]:
             f"{text} {direction}",
         ]
     return [f"{as_output(value)} {direction} NULLS LAST"]
+
+
+_REGEX_LOCK = threading.Lock()
+
+
+@cache
+def _regex_connection() -> duckdb.DuckDBPyConnection:
+    # An in-memory database that reads nothing, used only to compile regexes.
+    return duckdb.connect(config={"enable_external_access": False})
+
+
+@cache
+def regex_problem(pattern: str) -> str | None:
+    """Return DuckDB's reason for rejecting a regular expression, or None if it is valid."""
+    with _REGEX_LOCK:
+        try:
+            _regex_connection().execute("SELECT regexp_matches('', ?)", [pattern])
+        except duckdb.Error as error:
+            return str(error).split("\n")[0]
+    return None
+
+
+def check_regex(pattern: str, node: ast.Expression | ast.Command) -> None:
+    """Raise InsightsError at the node when RE2, the regex engine of DuckDB, rejects it."""
+    problem = regex_problem(pattern)
+    if problem is not None:
+        raise InsightsError(
+            f"invalid regular expression: {problem.removeprefix('Invalid Input Error: ')}. "
+            "Regular expressions use RE2 syntax, which has no look-around or back-references",
+            node.position,
+        )
 
 
 def rename_groups(pattern: str) -> tuple[str, list[str]]:

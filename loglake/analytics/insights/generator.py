@@ -17,7 +17,12 @@ from datetime import UTC, datetime, timedelta
 
 from loglake.analytics.insights import ast
 from loglake.analytics.insights.errors import InsightsError
-from loglake.analytics.insights.expressions import ExpressionCompiler, order_terms, rename_groups
+from loglake.analytics.insights.expressions import (
+    ExpressionCompiler,
+    check_regex,
+    order_terms,
+    rename_groups,
+)
 from loglake.analytics.insights.fields import (
     ROW,
     SYSTEM_FIELDS,
@@ -97,6 +102,9 @@ class _Block:
     can carry over to the block that reads it."""
     limit: int | None = None
     default_order: list[str] | None = None
+    """ORDER BY of a grouped block without a sort: its keys by position."""
+    default_sort_keys: list[tuple[Value, bool]] | None = None
+    """The same order as values, carried to the block that reads this one."""
 
     @property
     def aggregated(self) -> bool:
@@ -312,6 +320,7 @@ class Generator:
         self.timestamp_after_stats = bins[0] if len(bins) == 1 else None
         # Grouped rows come out in the order of their keys, the first columns of the SELECT.
         self.block.default_order = [str(position) for position in range(1, len(keys) + 1)]
+        self.block.default_sort_keys = [(value, False) for _, value in keys]
 
     def _pattern(self, command: ast.Pattern) -> None:
         # Rows after stats have no @level to label severity with.
@@ -333,6 +342,7 @@ class Generator:
         self._set_aggregation(keys, aggregates)
         self.timestamp_after_stats = None
         self.block.default_order = ["count(*) DESC", "1"]
+        self.block.default_sort_keys = [(aggregates[1][1], True), (keys[0][1], False)]
 
     def _start_aggregation(self) -> None:
         block = self.block
@@ -396,6 +406,7 @@ class Generator:
     def _parse_regex(self, command: ast.ParseRegex) -> None:
         source = self._parse_source(command.field)
         regex, _ = rename_groups(command.pattern)
+        check_regex(regex, command)
         self._add_captures(source, regex, list(command.group_names))
 
     def _parse_source(self, expression: ast.Expression) -> Value:
@@ -413,7 +424,8 @@ class Generator:
         extract = f"regexp_extract({text}, {pattern}, [{groups}])"
         for index, name in enumerate(names, start=1):
             sql = f"CASE WHEN regexp_matches({text}, {pattern}) THEN {extract}['g{index}'] END"
-            self.names[name] = combine(sql, Kind.STRING, source)
+            capture = combine(sql, Kind.STRING, source)
+            self.names[name] = replace(capture, numeric_text=True)
 
     def _source(self, command: ast.Source) -> None:
         conditions: list[str] = []
@@ -478,15 +490,18 @@ class Generator:
         self._carry_sort(block, renamed_values)
 
     def _carry_sort(self, closed: _Block, renamed: dict[int, Value]) -> None:
-        """Keep the closed block's sort for the rows of the new block."""
-        if closed.sort_keys is None:
-            return
+        """Keep the closed block's sort, or a grouped block's key order, for the new block."""
         if not closed.aggregated:
+            if closed.sort_keys is None:
+                return
             # The sort expressions read columns that SELECT src.* passes through.
             self.block.sort_keys = closed.sort_keys
             self.block.order = closed.order
             return
-        keys = [(renamed.get(id(value)), descending) for value, descending in closed.sort_keys]
+        sort_keys = closed.sort_keys or closed.default_sort_keys
+        if sort_keys is None:
+            return
+        keys = [(renamed.get(id(value)), descending) for value, descending in sort_keys]
         if all(value is not None for value, _ in keys):
             self.block.sort_keys = [(value, descending) for value, descending in keys if value]
             self.block.order = [

@@ -637,6 +637,13 @@ class Parser:
         token = self.lexer.scan_regex(self.token.position.offset)
         self.last_end = token.end
         self.token = self.lexer.scan(token.end)
+        following = self.token
+        value = following.value
+        flags = str(value[0]) if isinstance(value, tuple) and len(value) == 1 else ""
+        if following.position.offset == token.end and re.fullmatch(r"[gimsux]+", flags):
+            raise self.error(
+                f"flags after the closing '/' are not supported: write /(?{flags})...", following
+            )
         return token
 
 

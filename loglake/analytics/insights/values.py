@@ -41,6 +41,8 @@ class Value:
     stable: bool = False
     text_sql: str | None = None
     """A cheaper SQL expression for the value as text, when one exists."""
+    numeric_text: bool = False
+    """Text that may hold numbers (a parse capture), which sorts in natural order."""
 
     def derived(self, sql: str, kind: Kind, *parts: Value) -> Value:
         """Return a new value computed from this one and others."""
@@ -103,6 +105,13 @@ def as_number(value: Value) -> str:
             return f"epoch_ms({value.sql})"
         case Kind.NULL:
             return "CAST(NULL AS DOUBLE)"
+        case Kind.JSON:
+            # JSON true and false count as 1 and 0, as Insights counts them.
+            text = as_text(value)
+            return (
+                f"TRY_CAST(CASE {text} WHEN 'true' THEN '1' WHEN 'false' THEN '0' "
+                f"ELSE {text} END AS DOUBLE)"
+            )
         case _:
             return f"TRY_CAST({as_text(value)} AS DOUBLE)"
 
@@ -180,4 +189,6 @@ def as_json(value: Value) -> str:
 
 def as_column(value: Value, sql: str) -> Value:
     """Return the value as it reads once materialised in a column named by ``sql``."""
-    return Value(sql=sql, kind=value.kind, row_level=True, stable=True)
+    return Value(
+        sql=sql, kind=value.kind, row_level=True, stable=True, numeric_text=value.numeric_text
+    )
