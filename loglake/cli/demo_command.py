@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import click
 
@@ -129,13 +130,20 @@ def _write_traces(lake: str, start: datetime, invocations: int, seed: int) -> tu
 
 
 def _load_handler(lake: str) -> ModuleType:
-    """Import the handler as Lambda would, with the lake and log level set in the environment."""
-    os.environ["LOGLAKE_LAKE"] = lake
-    os.environ.setdefault("LOGLAKE_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("AWS_REGION", "us-east-1")
-    name = "loglake.ingest.handler"
-    module = sys.modules.get(name)
-    return importlib.reload(module) if module else importlib.import_module(name)
+    """Import the handler as Lambda would, with the lake and log level set in the environment.
+
+    The handler reads its settings when imported, so the environment is restored afterwards
+    and callers in the same process (tests, the dashboard) keep their own settings.
+    """
+    environment = {
+        "LOGLAKE_LAKE": lake,
+        "LOGLAKE_LOG_LEVEL": os.environ.get("LOGLAKE_LOG_LEVEL", "WARNING"),
+        "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
+    }
+    with mock.patch.dict(os.environ, environment):
+        name = "loglake.ingest.handler"
+        module = sys.modules.get(name)
+        return importlib.reload(module) if module else importlib.import_module(name)
 
 
 def _context(sequence: int) -> Any:

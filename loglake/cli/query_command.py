@@ -103,7 +103,7 @@ def query(
 ) -> None:
     """Run a CloudWatch Logs Insights QUERY over the lake.
 
-    QUERY is the query text, a file that holds it, or the name of a saved query
+    QUERY is the query text, a file that contains it, or the name of a saved query
     (loglake queries lists them). Without --since or --start, a saved query reads its own
     default range and other queries read the whole lake.
 

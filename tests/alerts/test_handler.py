@@ -31,6 +31,8 @@ def lambda_environment(
     (queries / "alerts.yaml").write_text(RULES)
     monkeypatch.setenv("LOGLAKE_LAKE", str(lake))
     monkeypatch.setenv("LOGLAKE_QUERIES", str(queries))
+    # loglake demo, run in-process by other tests, leaves LOGLAKE_LOG_LEVEL=WARNING behind.
+    monkeypatch.setenv("LOGLAKE_LOG_LEVEL", "INFO")
     return lake, queries
 
 

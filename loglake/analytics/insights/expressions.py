@@ -164,7 +164,9 @@ class ExpressionCompiler:
             elif isinstance(item, ast.StringLiteral):
                 texts.append(sql_string(item.value))
             else:
-                raise InsightsError("a list after in holds only numbers and strings", item.position)
+                raise InsightsError(
+                    "a list after in may contain only numbers and strings", item.position
+                )
         tests: list[str] = []
         if numbers:
             tests.append(f"{as_number(left)} IN ({', '.join(numbers)})")

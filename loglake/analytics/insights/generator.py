@@ -1,11 +1,11 @@
 """SQL generation: one DuckDB SELECT from a parsed query, one query block at a time.
 
 Commands are applied in order to the current block, which follows SQL's order of clauses:
-WHERE, GROUP BY, QUALIFY, ORDER BY, LIMIT. A command that would have to act before a
-clause the block already has (a ``filter`` after a ``limit``, anything but ``sort`` and
-``limit`` after ``stats``) first closes the block into a common table expression, and the
-command starts a new block over it. Derived fields are inlined as expressions until a
-block closes; then they become columns with internal names (``_c1``, ``_c2``, ...), and
+WHERE, GROUP BY, QUALIFY, ORDER BY, LIMIT. Some commands would have to act before a clause
+the block already has: a ``filter`` after a ``limit``, or anything but ``sort`` and
+``limit`` after ``stats``. Such a command first closes the block into a common table
+expression and starts a new block over it. Derived fields are inlined as expressions until
+a block closes. Then they become columns with internal names (``_c1``, ``_c2``, ...), and
 the final SELECT gives every output column its Insights name.
 """
 
@@ -58,7 +58,7 @@ _REGEX_META = set("\\.^$|?*+()[]{}")
 
 @dataclass(frozen=True, slots=True)
 class QueryScope:
-    """What a query reads besides its text: the time range, log groups and functions.
+    """The reach of a query beyond its text: the time range, log groups and functions.
 
     ``start`` is inclusive and ``end`` exclusive; either may be None for an open range.
     ``now`` is the query's start time, which ``now()`` returns (the current time if None).
@@ -79,7 +79,7 @@ class CompiledQuery:
     """The statement, with the row limit that applies."""
     probe_sql: str
     """The same statement asking for one row more than the default limit, so a runner can
-    tell that rows were cut off; equal to ``sql`` when the query has its own limit."""
+    tell that rows were cut off. It equals ``sql`` when the query has its own limit."""
     columns: tuple[str, ...]
     row_limit: int
     limited_by_query: bool
@@ -397,7 +397,7 @@ class Generator:
         parts = command.pattern.split("*")
         regex = "(?s)" + _escape_regex(parts[0])
         for index, part in enumerate(parts[1:], start=1):
-            # A * that ends the pattern reads to the end of the text; any other * matches as
+            # A * that ends the pattern reads to the end of the text. Any other * matches as
             # little as it can, so the literal text after it ends the capture.
             last = index == len(parts) - 1 and part == ""
             regex += ("(.*)" if last else "(.*?)") + _escape_regex(part)

@@ -1,8 +1,8 @@
 """Tokens of the Insights query language, scanned on demand with their line and column.
 
 The scanner runs one token at a time because ``/`` means division after an operand and
-starts a regular expression after ``like``, ``=~`` or in ``parse``: only the parser knows
-which, so it asks for a regular expression where the grammar allows one.
+starts a regular expression after ``like``, ``=~`` or in ``parse``. Only the parser can
+tell which, so it asks for a regular expression where the grammar allows one.
 """
 
 from __future__ import annotations

@@ -195,7 +195,7 @@ class Parser:
         return ast.Sort(keyword.position, "sort", tuple(keys))
 
     def parse_sort_key(self) -> ast.SortKey:
-        """One key of ``sort``."""
+        """Parse one key of ``sort``."""
         expression = self.parse_expression()
         direction = self.accept_keyword("asc", "desc")
         descending = direction is not None and direction.is_keyword("desc")
@@ -319,7 +319,7 @@ class Parser:
         )
 
     def parse_string(self) -> str:
-        """A quoted string."""
+        """Parse a quoted string."""
         if self.token.type is not TokenType.STRING:
             raise self.expected("a quoted string")
         value = self.advance().value
@@ -353,7 +353,7 @@ class Parser:
         return ast.Item(expression, alias)
 
     def parse_alias(self) -> str:
-        """A name after ``as``."""
+        """Parse the name after ``as``."""
         if self.token.type is not TokenType.NAME:
             raise self.expected("a field name")
         value = self.advance().value
@@ -363,7 +363,7 @@ class Parser:
     # Expressions
 
     def parse_expression(self) -> ast.Expression:
-        """An expression, with the nesting depth bounded."""
+        """Parse an expression, with the nesting depth bounded."""
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise self.error(f"the expression nests more than {MAX_NESTING} levels deep")
@@ -406,7 +406,7 @@ class Parser:
         return self.parse_comparison()
 
     def parse_comparison(self) -> ast.Expression:
-        """A comparison, ``like``, ``=~`` or ``in``, or a plain additive expression."""
+        """Parse a comparison, ``like``, ``=~`` or ``in``, or a plain additive expression."""
         start = self.token.position.offset
         left = self.parse_additive()
         token = self.token
@@ -442,7 +442,7 @@ class Parser:
         return left
 
     def parse_match_operand(self) -> ast.Expression:
-        """The right side of ``like`` and ``=~``: a ``/regex/`` or a text expression."""
+        """Parse the right side of ``like`` and ``=~``: a ``/regex/`` or a text expression."""
         if self.token.is_operator("/"):
             token = self.scan_regex()
             assert isinstance(token.value, str)
@@ -482,7 +482,7 @@ class Parser:
         """``operand (operator operand)*``, left-associative, for one precedence level.
 
         Only the whole chain gets its source text, because only a whole expression names
-        an output column; naming every link would take time quadratic in its length.
+        an output column. Naming every link would take time quadratic in its length.
         """
         start = self.token.position.offset
         left = operand()
@@ -547,7 +547,7 @@ class Parser:
             self.depth -= 1
 
     def parse_primary(self) -> ast.Expression:
-        """A literal, a parameter, a call, a field, or a parenthesised expression."""
+        """Parse a literal, a parameter, a call, a field, or a parenthesised expression."""
         token = self.token
         position = token.position
         if token.type is TokenType.NUMBER:
