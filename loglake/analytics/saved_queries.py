@@ -5,7 +5,7 @@ A file ``NAME.yaml`` in the queries folder contains ``name`` (equal to NAME), a 
 ``parameters`` and the ``query`` text. The query writes a parameter as ``$name``; the
 compiler binds its value as a literal, so a value never becomes query text.
 
-``alerts.yaml`` in the same folder holds alert rules, not a query, and the loader skips it
+``alerts.yaml`` in the same folder contains alert rules, not a query, and the loader skips it
 unless it has a top-level ``query`` key.
 """
 

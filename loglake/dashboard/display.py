@@ -1,5 +1,5 @@
 """Tables and notices shared by the pages: results as data frames with UTC times, and what to
-do when the lake or the range holds nothing."""
+do when the lake or the range contains nothing."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from loglake.dashboard.controls import show_lake_span
 
 
 def frame(result: QueryResult) -> pd.DataFrame:
-    """Return a result as a data frame; time columns are UTC and their names say so.
+    """Return a result as a data frame; time columns are UTC and their names show it.
 
-    Each time column is renamed ``<name> (UTC)`` and holds naive UTC times, which tables
+    Each time column is renamed ``<name> (UTC)`` and contains naive UTC times, which tables
     show as they are, whatever the browser's time zone.
     """
     data = pd.DataFrame.from_records(result.rows, columns=result.columns)
@@ -72,7 +72,7 @@ def stop_if_lake_empty(state: LakeState) -> None:
 
 
 def explain_empty_range(state: LakeState, selection: Selection, what: str) -> None:
-    """Say that the selection holds no ``what``, where the lake's data is, and how to widen."""
+    """Say that the selection contains no ``what``, where the lake's data is, and how to widen."""
     span: LakeSpan | None = run(state, "lake span")
     chosen = f" for {', '.join(selection.functions)}" if selection.functions else ""
     message = (

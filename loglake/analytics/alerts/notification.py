@@ -1,4 +1,4 @@
-"""What an alert sends: the rule, the value against the threshold, the window and the evidence."""
+"""An alert's message: the rule, the value against the threshold, the window and the evidence."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class Notification:
     window_start: datetime
     window_end: datetime
     labels: dict[str, str]
-    """What tells this alert apart from others of the rule: the function, a pattern ID, or
+    """The key that distinguishes this alert from others of the rule: the function, a pattern ID, or
     the group columns of a query."""
     value: float | None
     comparison: str

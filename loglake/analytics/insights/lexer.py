@@ -2,7 +2,7 @@
 
 The scanner runs one token at a time because ``/`` means division after an operand and
 starts a regular expression after ``like``, ``=~`` or in ``parse``. Only the parser can
-tell which, so it asks for a regular expression where the grammar allows one.
+tell which, so it scans a regular expression only where the grammar allows one.
 """
 
 from __future__ import annotations
