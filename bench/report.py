@@ -104,9 +104,10 @@ def render(results: RunResults) -> str:
         "",
         f"Data: {corpus.events:,} log events in {corpus.deliveries:,} subscription deliveries "
         f"of the sample generator (`loglake.demo`): {corpus.invocations:,} invocations of six "
-        f"functions over {corpus.hours} hours. A time is the median of its runs, with the "
-        "fastest and slowest in brackets; a slow engine stops after one run when that run "
-        "alone used its time budget.",
+        f"functions over {corpus.hours} hours. A time is the median of its timed runs, with "
+        "the fastest and slowest in brackets. Each measurement first runs once untimed, to "
+        "warm caches. A slow one counts that first run instead and stops repeating once its "
+        "runs have used its time budget, so it can show a single run.",
     ]
     lines += _targets(results)
     if results.ingest is not None:
@@ -426,8 +427,8 @@ def _queries(cases: list[CaseResult], saved_without_case: list[str]) -> list[str
         "`queries/`, over the whole day. loglake compiles the Insights text and runs it with "
         "`run_insights`; hand-written SQL runs through `run_select` on the same lake; "
         "`read_json` reads the NDJSON export with the schema's column types; `jq` reads the "
-        "same file; chDB reads the lake's Parquet files. The ratios divide medians. All "
-        "timings are warm: each engine ran the query once, untimed, before its timed runs.",
+        "same file; chDB reads the lake's Parquet files. The ratios divide medians. DuckDB "
+        "and chDB use both cores, and jq uses one.",
         "",
         *_table(
             (
