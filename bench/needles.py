@@ -150,7 +150,11 @@ def _row_groups_read(
         day, hour = parameters[0], parameters[1]
         partition = f"AND file_name LIKE '%/date={day.isoformat()}/hour={hour:02d}/%'"
     statistics = connection.execute(
-        f"SELECT file_name, row_group_id, stats_min, stats_max, "
+        # pyarrow writes string statistics only into Parquet's min_value and max_value
+        # fields; the deprecated min and max fields, shown as stats_min and stats_max, stay
+        # empty for strings.
+        "SELECT file_name, row_group_id, coalesce(stats_min_value, stats_min), "
+        "coalesce(stats_max_value, stats_max), "
         f"file_name LIKE '%' {partition} AS in_partition "
         f"FROM parquet_metadata('{glob}') WHERE path_in_schema = '{column}'"
     ).fetchall()
