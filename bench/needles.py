@@ -151,7 +151,7 @@ def _row_groups_read(
         partition = f"AND file_name LIKE '%/date={day.isoformat()}/hour={hour:02d}/%'"
     statistics = connection.execute(
         # pyarrow writes string statistics only into Parquet's min_value and max_value
-        # fields; the deprecated min and max fields, shown as stats_min and stats_max, stay
+        # fields. The deprecated min and max fields, shown as stats_min and stats_max, stay
         # empty for strings.
         "SELECT file_name, row_group_id, coalesce(stats_min_value, stats_min), "
         "coalesce(stats_max_value, stats_max), "

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 EVENTS = Path(__file__).parent / "events"
 
 # Property tests draw nested JSON and long texts. On a machine shared with other work the
-# draws alone can exceed Hypothesis's too_slow limit, which says nothing about the code.
+# draws alone can exceed Hypothesis's too_slow limit, which measures the machine, not the code.
 settings.register_profile("loglake", suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("loglake")
 

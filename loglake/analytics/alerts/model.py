@@ -1,4 +1,4 @@
-"""Alert rules, notification channels and the rule file that holds them."""
+"""Alert rules, notification channels and the rule file that contains them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Literal
 
 Comparison = Literal[">", ">=", "<", "<=", "=", "!="]
 NoData = Literal["ok", "breaching", "keep"]
-"""What an evaluation without a value counts as: not breaching, breaching, or nothing (the
+"""The meaning of an evaluation without a value: not breaching, breaching, or nothing (the
 alert keeps its state and the datapoint is skipped)."""
 
 FunctionCheck = Literal["error_rate", "cold_start_rate", "p99_duration", "timeout", "out_of_memory"]
