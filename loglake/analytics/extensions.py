@@ -13,7 +13,7 @@ import duckdb
 
 
 class ExtensionError(RuntimeError):
-    """A DuckDB extension's package is missing or holds no file for this DuckDB."""
+    """A DuckDB extension's package is missing or contains no file for this DuckDB."""
 
 
 def extension_path(name: str) -> Path:

@@ -1,4 +1,4 @@
-"""Altair charts of the pages. Time axes are in UTC and say so, whatever the browser's zone."""
+"""Altair charts of the pages. Time axes are in UTC and labelled so, whatever the browser's zone."""
 
 from __future__ import annotations
 

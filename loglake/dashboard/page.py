@@ -1,4 +1,4 @@
-"""What every page starts with: the lake, the sidebar's selection, and the empty-lake notice."""
+"""The opening of every page: the lake, the sidebar's selection, and the empty-lake notice."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Readers count every event exactly once while compactions, late events and retries run.
 
-Two compaction threads run over the same lake at once with a two-second grace period, a
+Two compaction threads run over the same lake at once with a two-second grace period. A
 writer adds late events to hours already compacted and writes an earlier delivery again
-(as a Lambda retry does), and a reader opens the lake and counts rows in a loop. Each count
+(as a Lambda retry does). A reader opens the lake and counts rows in a loop. Each count
 must equal the number of distinct events, be at least the events written before the reader
 opened the lake, and at most the events whose write had started when its query ended.
 """

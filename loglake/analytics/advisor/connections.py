@@ -1,7 +1,7 @@
 """Connection exhaustion findings: database connection errors that rise with load.
 
 Every Lambda execution environment opens its own connections, so a database receives
-about concurrency times pool size of them. Errors that say the server is out of connection
+about concurrency times pool size of them. Errors that report the server out of connection
 slots, or resets that cluster in the busiest hours, show that product reaching the limit.
 """
 

@@ -1,6 +1,6 @@
 """Functions that rules list but the lake has no events of, such as a misspelled name.
 
-A rule limited to ``functions: [ledger-wrker]`` sees no data, so it stays OK (or counts zero
+A rule limited to ``functions: [ledger-wrker]`` reads no rows, so it stays OK (or counts zero
 timeouts) forever. ``check`` and ``replay`` cannot tell a typo from a quiet function within
 one window, so the commands look the names up over a longer period and warn.
 """

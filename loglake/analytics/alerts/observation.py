@@ -1,4 +1,4 @@
-"""What one evaluation of a rule observed: a value per alert, with the evidence."""
+"""The outcome of one evaluation of a rule: a value per alert, with the evidence."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Both compare the window with the baseline period just before it, ``[start - baseline,
 start)``, counting the error lines of each function and pattern. Because a pattern's ID
 depends only on its template, the comparison needs no stored list of known patterns, and
-evaluating the same instant twice gives the same answer.
+evaluating the same instant twice gives the same result.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ TABLE_FOLDERS = ("logs", "traces", "segments")
 
 @dataclass(frozen=True, slots=True)
 class LakeFingerprint:
-    """What a listing of the lake's tables shows: object count, total size and newest change.
+    """A summary of the lake's listing: object count, total size and newest change.
 
     An ingest that adds an object changes the count, and one that replaces an object (a
     redelivered batch keeps its object names) changes the newest modification time.

@@ -25,7 +25,7 @@ MAX_FIELD_MATCHES = 50
 
 @dataclass(slots=True)
 class Lookup:
-    """What a looked-up value leads to.
+    """The target a looked-up value leads to.
 
     ``kind`` is ``request`` (a request ID), ``trace`` (a trace ID), ``field`` (a structured
     field value) or ``none``. A field value that only one request logged leads to that

@@ -46,7 +46,7 @@ Argument = Value | Period | Regex
 
 
 class CallContext:
-    """What a function needs beyond its arguments: the call, the row's time, the clock."""
+    """The context of a call beyond its arguments: the call, the row's time, the clock."""
 
     def __init__(
         self,

@@ -451,43 +451,55 @@ class Generator:
         """Write the current block as a CTE and start a new block that reads it."""
         block = self.block
         name = f"step{len(self.ctes) + 1}"
-        renamed: dict[str, Value] = {}
-        renamed_values: dict[int, Value] = {}
-        select: list[str] = []
         if block.aggregated:
-            assert block.group_keys is not None
-            for user_name, value in block.group_keys + block.aggregates:
-                column = self._new_column()
-                select.append(f"{value.sql} AS {column}")
-                renamed[user_name] = as_column(value, f"{ROW}.{column}")
-                renamed_values[id(value)] = renamed[user_name]
-            positions = ", ".join(str(i) for i in range(1, len(block.group_keys) + 1))
+            select, renamed, renamed_values = self._grouped_columns(block)
+            positions = ", ".join(str(i) for i in range(1, len(block.group_keys or []) + 1))
             group_by = f" GROUP BY {positions}" if block.group_keys else ""
-            timestamp = self.timestamp_after_stats
-            if timestamp is not None:
-                for user_name, value in block.group_keys:
-                    if value is timestamp:
-                        self.timestamp_after_stats = renamed[user_name]
         else:
-            select.append(f"{ROW}.*")
-            materialized: dict[int, str] = {}
-            for user_name, value in self.names.items():
-                if value.stable:
-                    renamed[user_name] = value
-                    continue
-                known = materialized.get(id(value))
-                column = known if known is not None else self._new_column()
-                if known is None:
-                    materialized[id(value)] = column
-                    select.append(f"{value.sql} AS {column}")
-                renamed[user_name] = as_column(value, f"{ROW}.{column}")
+            select, renamed, renamed_values = self._row_columns()
             group_by = ""
+
         sql = f"SELECT {', '.join(select)} FROM {block.source} AS {ROW}"
         sql += _clauses(block, group_by)
         self.ctes.append(f"{name} AS (\n  {sql}\n)")
+
         self.names = renamed
+        if block.aggregated and self.timestamp_after_stats is not None:
+            # The bin() key that stands in for @timestamp is now a column of the CTE.
+            self.timestamp_after_stats = renamed_values.get(id(self.timestamp_after_stats))
         self.block = _Block(source=name, events=block.events and not block.aggregated)
         self._carry_sort(block, renamed_values)
+
+    def _grouped_columns(
+        self, block: _Block
+    ) -> tuple[list[str], dict[str, Value], dict[int, Value]]:
+        """Return the SELECT items of a grouped block and its names as the next block reads them."""
+        select: list[str] = []
+        renamed: dict[str, Value] = {}
+        renamed_values: dict[int, Value] = {}
+        for user_name, value in (block.group_keys or []) + block.aggregates:
+            column = self._new_column()
+            select.append(f"{value.sql} AS {column}")
+            renamed[user_name] = as_column(value, f"{ROW}.{column}")
+            renamed_values[id(value)] = renamed[user_name]
+        return select, renamed, renamed_values
+
+    def _row_columns(self) -> tuple[list[str], dict[str, Value], dict[int, Value]]:
+        """Return the SELECT items of a row block: every column, plus derived fields."""
+        select = [f"{ROW}.*"]
+        renamed: dict[str, Value] = {}
+        renamed_values: dict[int, Value] = {}
+        for user_name, value in self.names.items():
+            if value.stable:
+                # A column, or a path into one, that SELECT src.* passes through.
+                renamed[user_name] = value
+                continue
+            if id(value) not in renamed_values:
+                column = self._new_column()
+                select.append(f"{value.sql} AS {column}")
+                renamed_values[id(value)] = as_column(value, f"{ROW}.{column}")
+            renamed[user_name] = renamed_values[id(value)]
+        return select, renamed, renamed_values
 
     def _carry_sort(self, closed: _Block, renamed: dict[int, Value]) -> None:
         """Keep the closed block's sort, or a grouped block's key order, for the new block."""

@@ -147,6 +147,7 @@ class Lexer:
         text = self.text
         if offset >= len(text):
             return Token(TokenType.EOF, None, self.position(offset), offset)
+
         char = text[offset]
         if char in _DIGITS:
             return self._scan_number(offset)
@@ -164,12 +165,14 @@ class Lexer:
                 self.position(offset, match.end() - offset),
                 match.end(),
             )
+
         for operator in _OPERATORS:
             if text.startswith(operator, offset):
                 end = offset + len(operator)
                 return Token(
                     TokenType.OPERATOR, operator, self.position(offset, len(operator)), end
                 )
+
         if char == "#":
             raise self.error(
                 "a comment starts with '#' at the start of a line or after a space", offset
@@ -177,7 +180,7 @@ class Lexer:
         raise self.error(f"unexpected character {char!r}", offset)
 
     def scan_regex(self, offset: int) -> Token:
-        """Return the ``/regex/`` that starts at the offset; ``\\/`` stands for ``/``."""
+        """Return the ``/regex/`` that starts at the offset, where ``\\/`` stands for ``/``."""
         text = self.text
         assert text[offset] == "/"
         chars: list[str] = []

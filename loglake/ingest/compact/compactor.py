@@ -177,8 +177,9 @@ def _expired_keys(
 
     ``manifests`` maps each manifest key to its write time, listed after ``snapshot``. A
     manifest whose merged object is missing from the snapshot is stale or was written after
-    the snapshot; the age check keeps the second kind. Deleting a manifest never loses a row,
-    because its merged object and the objects it replaced are then all read.
+    the snapshot; the age check keeps the second kind. Once a manifest is deleted, readers
+    read its merged object and the objects it replaced, and remove the duplicates of that
+    hour, so no row is lost (``test_compacted_object_without_manifest`` checks it).
     """
     present = {item.key for hour in snapshot.hours for item in hour.objects}
 

@@ -1,9 +1,9 @@
-"""Which objects of a table a reader or a compaction sees: one listing plus manifests.
+"""The objects of a table that a reader or a compaction reads: one listing plus manifests.
 
 Objects are grouped by hour partition. In an hour with a merged object and at least one other
 object, the manifests of its merged objects are read, and an object is hidden when a
 manifest lists it with the same tag and that manifest's merged object is present. The merged
-object holds every row of what it hides, so hiding never loses a row. Every other object is
+object contains every row of what it hides, so hiding never loses a row. Every other object is
 visible.
 
 An hour is *overlapping* when a merged object and another object are both visible: a late
