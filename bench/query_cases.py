@@ -1,10 +1,10 @@
 """The questions of the query benchmark, each written for every engine that is compared.
 
 A case is one question, written as loglake's Logs Insights text and as a user of each
-other tool would write it. The other forms are DuckDB SQL over the lake's ``logs`` view, DuckDB SQL over a ``logs`` view
-of the NDJSON export, a ``jq`` program over the NDJSON export and chDB (ClickHouse) SQL over
-the lake's Parquet files. None marks a tool that cannot express the question reasonably:
-``jq`` has no percentiles, for example.
+other tool would write it. The other forms are DuckDB SQL over the lake's ``logs`` view,
+DuckDB SQL over a ``logs`` view of the NDJSON export, a ``jq`` program over the NDJSON
+export and chDB (ClickHouse) SQL over the lake's Parquet files. None marks a tool that
+cannot express the question reasonably: ``jq`` has no percentiles, for example.
 
 The texts are templates. SQL writes ``${start}`` and ``${end}`` (the time range, as
 ``YYYY-MM-DD HH:MM:SS`` in UTC), ``${request_id}``, ``${trace_id}``, ``${event_id}`` and, for

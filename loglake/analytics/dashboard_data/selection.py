@@ -1,4 +1,4 @@
-"""The selection every dashboard query reads: a time range, optionally some functions, and time buckets."""
+"""The selection every dashboard query reads: a time range, some functions, time buckets."""
 
 from __future__ import annotations
 
