@@ -165,14 +165,14 @@ ACCEPTANCE_CASES: tuple[QueryCase, ...] = (
         insights='filter @type = "REPORT" | stats pct(@duration, 99) as p99 by bin(5m)',
         sql=(
             "SELECT time_bucket(INTERVAL 5 MINUTE, timestamp) AS bin, "
-            "quantile_cont(duration_ms, 0.99) AS p99 "
+            "quantile_disc(duration_ms, 0.99) AS p99 "
             f"FROM logs WHERE {_RANGE} AND type = 'REPORT' GROUP BY bin ORDER BY bin"
         ),
         ndjson_sql=None,
         jq=None,
         chdb=(
             "SELECT toStartOfInterval(timestamp, INTERVAL 5 MINUTE) AS bin, "
-            "quantileExactInclusive(0.99)(duration_ms) AS p99 "
+            "quantileExact(0.99)(duration_ms) AS p99 "
             f"FROM ${{parquet}} WHERE {_CH_RANGE} AND type = 'REPORT' GROUP BY bin ORDER BY bin"
         ),
     ),
@@ -213,7 +213,7 @@ SAVED_QUERY_CASES: tuple[QueryCase, ...] = (
             "SELECT function_name, function_version, count(*) AS invocations, "
             "count(*) FILTER (WHERE cold_start) AS coldStarts, "
             "coldStarts / invocations * 100 AS coldStartPct, "
-            "quantile_cont(init_duration_ms, [0.5, 0.95, 0.99]) AS initPercentiles "
+            "quantile_disc(init_duration_ms, [0.5, 0.95, 0.99]) AS initPercentiles "
             f"FROM logs WHERE {_RANGE} AND type = 'REPORT' "
             "GROUP BY function_name, function_version "
             "ORDER BY coldStartPct DESC, function_name, function_version"
@@ -223,7 +223,7 @@ SAVED_QUERY_CASES: tuple[QueryCase, ...] = (
         chdb=(
             "SELECT function_name, function_version, count() AS invocations, "
             "countIf(cold_start) AS coldStarts, coldStarts / invocations * 100 AS coldStartPct, "
-            "quantilesExactInclusive(0.5, 0.95, 0.99)(init_duration_ms) AS initPercentiles "
+            "quantilesExact(0.5, 0.95, 0.99)(init_duration_ms) AS initPercentiles "
             f"FROM ${{parquet}} WHERE {_CH_RANGE} AND type = 'REPORT' "
             "GROUP BY function_name, function_version "
             "ORDER BY coldStartPct DESC, function_name, function_version"
@@ -234,7 +234,7 @@ SAVED_QUERY_CASES: tuple[QueryCase, ...] = (
         insights=None,
         sql=(
             "SELECT time_bucket(INTERVAL 5 MINUTE, timestamp) AS time, count(*) AS invocations, "
-            "quantile_cont(duration_ms, [0.5, 0.9, 0.99]) AS percentiles, "
+            "quantile_disc(duration_ms, [0.5, 0.9, 0.99]) AS percentiles, "
             "max(duration_ms) AS maxDuration "
             f"FROM logs WHERE {_RANGE} AND type = 'REPORT' GROUP BY time ORDER BY time"
         ),
@@ -243,7 +243,7 @@ SAVED_QUERY_CASES: tuple[QueryCase, ...] = (
         chdb=(
             "SELECT toStartOfInterval(timestamp, INTERVAL 5 MINUTE) AS time, "
             "count() AS invocations, "
-            "quantilesExactInclusive(0.5, 0.9, 0.99)(duration_ms) AS percentiles, "
+            "quantilesExact(0.5, 0.9, 0.99)(duration_ms) AS percentiles, "
             "max(duration_ms) AS maxDuration "
             f"FROM ${{parquet}} WHERE {_CH_RANGE} AND type = 'REPORT' GROUP BY time ORDER BY time"
         ),

@@ -72,6 +72,22 @@ QUERIES = Setting(
     None,
     "Folder of saved query files (NAME.yaml); unset uses the saved queries loglake ships.",
 )
+ATHENA_WORKGROUP = Setting(
+    "LOGLAKE_ATHENA_WORKGROUP",
+    "primary",
+    "Athena workgroup of loglake query --engine athena; the stack's is its "
+    "AthenaWorkGroupName output.",
+)
+ATHENA_DATABASE = Setting(
+    "LOGLAKE_ATHENA_DATABASE",
+    None,
+    "Glue database of loglake query --engine athena: the stack's GlueDatabaseName output.",
+)
+ATHENA_OUTPUT_LOCATION = Setting(
+    "LOGLAKE_ATHENA_OUTPUT_LOCATION",
+    None,
+    "s3:// folder for Athena's result files; unset uses the workgroup's own setting.",
+)
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -87,6 +103,9 @@ ALL_SETTINGS: tuple[Setting, ...] = (
     XRAY_DELAY_SECONDS,
     COMPACT_OLDER_THAN_MINUTES,
     COMPACT_GRACE_MINUTES,
+    ATHENA_WORKGROUP,
+    ATHENA_DATABASE,
+    ATHENA_OUTPUT_LOCATION,
 )
 
 
@@ -105,6 +124,9 @@ class Settings:
     queries_folder: str | None
     compact_older_than_minutes: int
     compact_grace_minutes: int
+    athena_workgroup: str
+    athena_database: str | None
+    athena_output_location: str | None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +165,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             COMPACT_OLDER_THAN_MINUTES, read(COMPACT_OLDER_THAN_MINUTES)
         ),
         compact_grace_minutes=_positive_integer(COMPACT_GRACE_MINUTES, read(COMPACT_GRACE_MINUTES)),
+        athena_workgroup=read(ATHENA_WORKGROUP) or "primary",
+        athena_database=read(ATHENA_DATABASE),
+        athena_output_location=read(ATHENA_OUTPUT_LOCATION),
     )
 
 

@@ -13,6 +13,7 @@ data is.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -116,28 +117,38 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def pattern_template_sql(text_sql: str) -> str:
+def _duckdb_replace_all(text: str, pattern: str, replacement: str) -> str:
+    return f"regexp_replace({text}, {pattern}, {replacement}, 'g')"
+
+
+def _duckdb_sha256_hex(text: str) -> str:
+    return f"sha256({text})"
+
+
+def pattern_template_sql(
+    text_sql: str,
+    replace_all: Callable[[str, str, str], str] = _duckdb_replace_all,
+) -> str:
     """Return a SQL expression that masks the variable parts of the text expression.
 
     ``text_sql`` is an already-compiled SQL expression of type VARCHAR, such as
-    ``message``. A NULL text gives a NULL template.
+    ``message``. A NULL text gives a NULL template. ``replace_all`` writes the engine's
+    call that replaces every match (DuckDB's by default).
     """
     expression = text_sql
     for mask in MASKS:
-        expression = (
-            f"regexp_replace({expression}, {sql_literal(mask.regex)}, "
-            f"{sql_literal(mask.placeholder)}, 'g')"
-        )
+        expression = replace_all(expression, sql_literal(mask.regex), sql_literal(mask.placeholder))
     return expression
 
 
-def pattern_id_sql(template_sql: str) -> str:
+def pattern_id_sql(template_sql: str, sha256_hex: Callable[[str], str] = _duckdb_sha256_hex) -> str:
     """Return a SQL expression for the stable ID of a template (a short hash of it).
 
     The ID is the first 12 hex digits of the SHA-256 of the template's UTF-8 bytes, the
-    same value :func:`pattern_id` computes in Python.
+    same value :func:`pattern_id` computes in Python. ``sha256_hex`` writes the engine's
+    lower-case hex digest of text (DuckDB's by default).
     """
-    return f"left(sha256({template_sql}), {PATTERN_ID_CHARS})"
+    return f"substr({sha256_hex(template_sql)}, 1, {PATTERN_ID_CHARS})"
 
 
 def pattern_id(template: str) -> str:

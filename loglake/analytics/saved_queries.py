@@ -21,9 +21,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from loglake.analytics.yaml_source import (
+    Entries,
+    YamlDocument,
+    YamlSyntaxError,
+    entry_node,
+    line_of,
+    mapping_entries,
+)
 from loglake.settings import QUERIES, load_settings
 
 ParameterType = Literal["string", "number", "integer"]
@@ -247,22 +254,21 @@ def _convert(saved: SavedQuery, parameter: QueryParameter, text: str) -> Paramet
 
 def _load_file(path: Path) -> SavedQuery | None:
     """Return the saved query in ``path``; None for an alert rules file without ``query``."""
-    loader = yaml.SafeLoader(_read_text(path))
+    text = _read_text(path)
     try:
-        try:
-            root = _compose(path, loader)
-        except QueryFileError:
-            if path.name == ALERT_RULES_FILE:
-                # The alert rules loader reports the problems of its own file.
-                return None
-            raise
-        if path.name == ALERT_RULES_FILE and not _has_key(root, "query"):
+        document = YamlDocument(text)
+    except YamlSyntaxError as error:
+        if path.name == ALERT_RULES_FILE:
+            # The alert rules loader reports the problems of its own file.
+            return None
+        raise QueryFileError(path, error.line, None, str(error)) from None
+    with document:
+        root = document.root
+        if path.name == ALERT_RULES_FILE and entry_node(root, "query") is None:
             return None
         if root is None:
             raise QueryFileError(path, 1, None, f"the file is empty: {_EXPECTED_KEYS}")
-        return _FileReader(path, loader).saved_query(root)
-    finally:
-        loader.dispose()
+        return _FileReader(path, document).saved_query(root)
 
 
 def _read_text(path: Path) -> str:
@@ -272,33 +278,15 @@ def _read_text(path: Path) -> str:
         raise QueryFileError(path, None, None, f"is not UTF-8 text ({error.reason})") from None
 
 
-def _compose(path: Path, loader: yaml.SafeLoader) -> Node | None:
-    try:
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or error.context or "invalid YAML"
-        raise QueryFileError(path, line, None, f"invalid YAML: {problem}") from None
-    except yaml.YAMLError as error:
-        raise QueryFileError(path, None, None, f"invalid YAML: {error}") from None
-
-
-def _has_key(node: Node | None, key: str) -> bool:
-    if not isinstance(node, MappingNode):
-        return False
-    return any(isinstance(k, ScalarNode) and k.value == key for k, _ in node.value)
-
-
 _EXPECTED_KEYS = f"expected a mapping with the keys {', '.join(QUERY_KEYS)}"
 
 
 class _FileReader:
     """Checker of one query file's node tree, raising QueryFileError at the first problem."""
 
-    def __init__(self, path: Path, loader: yaml.SafeLoader) -> None:
+    def __init__(self, path: Path, document: YamlDocument) -> None:
         self._path = path
-        self._loader = loader
+        self._document = document
 
     def saved_query(self, root: Node) -> SavedQuery:
         entries = self._mapping(root, None, QUERY_KEYS, "query file")
@@ -411,28 +399,15 @@ class _FileReader:
 
     def _mapping(
         self, node: Node, key: str | None, allowed: tuple[str, ...] | None, what: str
-    ) -> dict[str, tuple[Node, Node]]:
+    ) -> Entries:
         """Return a mapping node's entries by key, with their key and value nodes."""
         if not isinstance(node, MappingNode):
             expected = _EXPECTED_KEYS if key is None else f"expected a mapping for the {what}"
             self._fail(node, key, f"{expected}, found {_kind(node)}")
-        entries: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            entry_key = self._value(key_node)
-            if not isinstance(entry_key, str):
-                self._fail(key_node, key, f"the key {entry_key!r} is not text")
-            qualified = entry_key if key is None else f"{key}.{entry_key}"
-            if entry_key in entries:
-                self._fail(key_node, qualified, "the key appears twice: keep one")
-            if allowed is not None and entry_key not in allowed:
-                nearest = difflib.get_close_matches(entry_key, allowed, n=1, cutoff=0.5)
-                hint = f"did you mean {nearest[0]!r}? " if nearest else ""
-                self._fail(
-                    key_node,
-                    qualified,
-                    f"unknown key in the {what}: {hint}the keys are {', '.join(allowed)}",
-                )
-            entries[entry_key] = (key_node, value_node)
+        entries, problems = mapping_entries(self._document, node, key, allowed, what, cutoff=0.5)
+        if problems:
+            first = problems[0]
+            self._fail(first.node, first.key, first.problem)
         return entries
 
     def _text(self, entry: tuple[Node, Node], key: str) -> str:
@@ -444,12 +419,12 @@ class _FileReader:
 
     def _value(self, node: Node) -> Any:
         try:
-            return self._loader.construct_object(node, deep=True)
-        except yaml.MarkedYAMLError as error:
-            self._fail(node, None, f"invalid YAML: {error.problem or error}")
+            return self._document.value(node)
+        except YamlSyntaxError as error:
+            self._fail(node, None, str(error))
 
     def _fail(self, node: Node, key: str | None, problem: str) -> NoReturn:
-        raise QueryFileError(self._path, node.start_mark.line + 1, key, problem)
+        raise QueryFileError(self._path, line_of(node), key, problem)
 
 
 def _kind(node: Node, value: Any = None) -> str:

@@ -13,7 +13,7 @@ WITH reports AS (
         count(*) FILTER (WHERE cold_start) AS cold_starts,
         count(*) FILTER (WHERE status = 'timeout') AS timeouts,
         count(*) FILTER (WHERE error_type = 'Runtime.OutOfMemory') AS out_of_memory,
-        round(quantile_cont(duration_ms, 0.95), 1) AS p95_duration_ms,
+        round(quantile_disc(duration_ms, 0.95), 1) AS p95_duration_ms,
         max(max_memory_used_mb) AS max_memory_used_mb,
         max(memory_size_mb) AS memory_size_mb
     FROM invocations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import orjson
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -63,7 +64,10 @@ def _cell(value: object) -> Text:
         # Tables show 12 significant digits, so 7.000000000000001 reads as 7; JSON and CSV
         # keep every digit.
         return Text(f"{value:.12g}")
-    text = str(plain_value(value)).translate(_CONTROL_CHARACTERS)
+    plain = plain_value(value)
+    # Objects and arrays read as JSON, as in the json format, not as Python's repr.
+    text = orjson.dumps(plain).decode() if isinstance(plain, dict | list) else str(plain)
+    text = text.translate(_CONTROL_CHARACTERS)
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
     return Text(text)

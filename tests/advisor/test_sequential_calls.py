@@ -68,3 +68,29 @@ def test_overlapping_calls_do_not_fire(tmp_path: Path) -> None:
 
 def test_single_call_does_not_fire(tmp_path: Path) -> None:
     assert sequential_findings(tmp_path, SEQUENTIAL[:1]) == []
+
+
+def test_median_saving_is_nearest_rank(tmp_path: Path) -> None:
+    orders = Function("orders")
+    times = spread(20)
+    for at in times:
+        orders.invoke(at, 500.0, memory_size_mb=1024, max_memory_used_mb=900)
+    write_lake(tmp_path, [orders])
+    # A 200 ms call, then a shorter one: each invocation could save the shorter call.
+    second_calls_ms = [60.0, 80.0, 120.0, 200.0]
+    documents = [
+        traced_invocation(
+            "orders",
+            index,
+            times[index],
+            [("DynamoDB", "GetItem", 0.0, 200.0), ("S3", "GetObject", 210.0, duration_ms)],
+        )
+        for index, duration_ms in enumerate(second_calls_ms)
+    ]
+    write_segments(tmp_path, documents)
+    report = advise(open_lake(str(tmp_path)), day_scope())
+    [finding] = [item for item in report.findings if item.kind == FindingKind.SEQUENTIAL_CALLS]
+    # The 2nd of four savings; interpolation would give 100 ms.
+    assert finding.evidence["median_saving_ms"] == 80.0
+    assert finding.evidence["max_saving_ms"] == 200.0
+    assert "80 ms at the median" in finding.summary

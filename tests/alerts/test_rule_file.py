@@ -116,6 +116,8 @@ MISTAKES = [
         "ok, breaching or keep",
     ),
     (rule("  bad: [\n"), 4, None, "invalid YAML"),
+    (rule("    window: !!python/name:os.system 5m\n"), 4, None, "invalid YAML: could not"),
+    (rule("    !!python/name:os.system window: 5m\n"), 4, None, "invalid YAML: could not"),
     ("", 1, None, "the file is empty"),
     (typed("p99_duration", "    threshold: five\n"), 4, "rules.a.threshold", "the text 'five'"),
     (rule("    functions: orders-api\n"), 4, "rules.a.functions", "found the text 'orders-api'"),
@@ -260,3 +262,14 @@ def test_validate_lists_every_mistake(tmp_path: Path) -> None:
     assert len(errors) == 12
     assert errors[0].startswith(f"error: {path}:2: defaults.window: ")
     assert f"Error: {path} has 12 mistakes; no rule was evaluated" in result.stderr
+
+
+def test_unknown_tag_does_not_end_check() -> None:
+    text = (
+        "rules:\n  - name: a\n    type: timeout\n    !!python/name:os.system window: 5m\n"
+        "    windw: 5m\n"
+    )
+    with pytest.raises(RuleFileError) as raised:
+        parse_rule_file(text, Path("alerts.yaml"))
+    found = [(problem.line, problem.key) for problem in raised.value.problems]
+    assert found == [(4, None), (5, "rules.a.windw")]

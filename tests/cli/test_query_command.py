@@ -187,3 +187,13 @@ def test_table_rounds_float_noise(lake: str) -> None:
     assert code == 0
     assert "0.3 " in out
     assert "0.30000000000000004" not in out
+
+
+def test_table_shows_objects_as_json(lake: str) -> None:
+    code, out, _ = invoke(
+        "--lake", lake, "filter ispresent(user.id) | fields user | sort user.id | limit 1"
+    )
+
+    assert code == 0
+    assert '{"id":"u-1","tier":"gold"}' in out
+    assert "{'id'" not in out

@@ -32,9 +32,10 @@ def test_overview_function_rows(fixture_lake: FixtureLake, open_app: OpenApp) ->
     assert orders["error rate %"] == 10.0
     assert orders["cold starts"] == 1
     assert orders["cold-start rate %"] == 10.0
-    assert orders["p50 ms"] == 550.0
-    assert orders["p95 ms"] == 955.0
-    assert orders["p99 ms"] == 991.0
+    # Nearest-rank percentiles of 100, 200, ..., 1000 ms: the 5th, 10th and 10th value.
+    assert orders["p50 ms"] == 500.0
+    assert orders["p95 ms"] == 1000.0
+    assert orders["p99 ms"] == 1000.0
     assert orders["max memory used MB"] == 109
     assert orders["memory size MB"] == 1024
     assert orders["max memory used %"] == round(109 * 100 / 1024, 1)
@@ -45,6 +46,8 @@ def test_overview_function_rows(fixture_lake: FixtureLake, open_app: OpenApp) ->
 
     thumbs = row(functions, "function", "thumbs")
     assert thumbs["invocations"] == 4
+    # The 2nd of 250, 350, 450 and 550 ms, where interpolation would give 400 ms.
+    assert thumbs["p50 ms"] == 350.0
     assert thumbs["errors"] == 1
     assert thumbs["max memory used %"] == 100.0
     assert thumbs["billed GB-s"] == round(billed_gb_seconds(THUMBS_DURATIONS, 300.0, 512), 3)
@@ -222,6 +225,9 @@ def test_memory_and_cost(fixture_lake: FixtureLake, open_app: OpenApp) -> None:
     orders = row(rows, "function", "orders-api")
     assert orders["region"] == "us-east-1"
     assert orders["max used MB"] == 109
+    # Nearest-rank percentiles of 100, 101, ..., 109 MB: the 10th and the 5th value.
+    assert orders["p99 used MB"] == 109.0
+    assert orders["p50 used MB"] == 104.0
     assert orders["headroom MB"] == 1024 - 109
     assert orders["headroom %"] == round((1024 - 109) * 100 / 1024, 1)
     assert orders["OOM kills"] == 0

@@ -196,6 +196,28 @@ def test_parse_regex_named_groups(fixture_lake: Lake) -> None:
     assert rows(fixture_lake, query) == [(512.0, 100.0)]
 
 
+def test_parse_regex_named_group_after_an_unnamed_group(fixture_lake: Lake) -> None:
+    # A plain group before the named one still counts: used is the second group.
+    query = (
+        r"parse @message /(Max) Memory Used: (?<used>\d+) MB/ | filter ispresent(used) "
+        "| stats max(used) as most"
+    )
+    assert rows(fixture_lake, query) == [(512.0,)]
+
+
+def test_regex_end_anchor_matches_before_final_newline(fixture_lake: Lake) -> None:
+    # Lambda's text lines end with a newline; $ matches before it, as in Java's syntax.
+    anchored = rows(fixture_lake, r"filter @message like /Version: \$LATEST$/ | stats count(*)")
+    unanchored = rows(fixture_lake, r"filter @message like /Version: \$LATEST/ | stats count(*)")
+    assert anchored == unanchored
+    assert anchored[0][0] > 0
+    captured = rows(
+        fixture_lake,
+        r"parse @message /^END RequestId: (?<id>\S+)$/ | filter ispresent(id) | stats count(*)",
+    )
+    assert captured[0][0] > 0
+
+
 def test_parse_captures_compare_as_numbers(fixture_lake: Lake) -> None:
     query = (
         r"parse @message /Max Memory Used: (?<used>\d+) MB/ | filter used >= 111 "

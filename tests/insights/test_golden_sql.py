@@ -54,7 +54,8 @@ LIMIT 10000""",
     (
         'parse @message "took * ms" as took | display took | limit 5',
         """\
-SELECT CASE WHEN regexp_matches(src.message, '(?s)took (.*?) ms') THEN \
+SELECT CASE WHEN contains(src.message, 'took ') AND \
+regexp_matches(src.message, '(?s)took (.*?) ms') THEN \
 regexp_extract(src.message, '(?s)took (.*?) ms', ['g1'])['g1'] END AS "took"
 FROM logs AS src
 ORDER BY src.timestamp DESC

@@ -14,10 +14,18 @@ from collections.abc import Callable
 import duckdb
 import orjson
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from loglake.analytics.insights import CompiledQuery, InsightsError, compile_query
+from loglake.analytics.insights import (
+    ATHENA,
+    DUCKDB,
+    CompiledQuery,
+    Dialect,
+    InsightsError,
+    compile_query,
+)
 from loglake.analytics.lake import Lake, open_lake
 
 HYPOTHESIS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -26,13 +34,13 @@ HYPOTHESIS = settings(max_examples=150, deadline=None, suppress_health_check=[He
 # Checks
 
 
-def compile_or_error(text: str) -> CompiledQuery | None:
+def compile_or_error(text: str, dialect: Dialect = DUCKDB) -> CompiledQuery | None:
     """Compile text, or check the position of its ``InsightsError`` and return None.
 
     Any other exception propagates and fails the test.
     """
     try:
-        return compile_query(text)
+        return compile_query(text, dialect=dialect)
     except InsightsError as error:
         assert_position_inside(error, text)
         return None
@@ -509,3 +517,18 @@ def test_grammar_queries_compile_to_one_select(empty_lake: Lake, text: str) -> N
     assert_one_select(compiled.sql)
     assert_one_select(compiled.probe_sql)
     assert_binds(empty_lake, compiled.probe_sql)
+
+
+@HYPOTHESIS
+@given(queries())
+@example("parse @message /(?<status>\\d+)/ | fields status | dedup status")
+@example("filter @message like /(?<a>x)/ | stats pct(@duration, 50), pct(@duration, 90) by bin(1w)")
+def test_grammar_queries_compile_to_trino_syntax(text: str) -> None:
+    compiled = compile_or_error(text, ATHENA)
+    event("compiled" if compiled else "rejected")
+    if compiled is None:
+        return
+    statement = sqlglot.parse_one(compiled.probe_sql, read="trino")
+    assert isinstance(statement, sqlglot.exp.Query)
+    assert "(?P<" not in compiled.probe_sql
+    assert "QUALIFY" not in compiled.probe_sql

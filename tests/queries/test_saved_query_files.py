@@ -227,6 +227,21 @@ def test_two_documents_rejected(tmp_path: Path) -> None:
     assert error.line == 20
 
 
+def test_unknown_tag_value_names_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, replaced("since: 2h\n", "since: !!python/name:os.system 2h\n"))
+
+    assert error.line == 3
+    assert error.key is None
+    assert error.problem.startswith("invalid YAML: could not determine a constructor")
+
+
+def test_unknown_tag_key_names_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, replaced("since: 2h\n", "!!python/name:os.system since: 2h\n"))
+
+    assert error.line == 3
+    assert error.problem.startswith("invalid YAML: could not determine a constructor")
+
+
 def test_not_utf8_rejected(tmp_path: Path) -> None:
     folder = tmp_path / "queries"
     folder.mkdir()

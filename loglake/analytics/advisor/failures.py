@@ -204,7 +204,7 @@ def _out_of_memory_finding(
             "invocations": baseline["invocations"],
             "memory_size_mb": size_mb,
             "max_memory_used_mb": max(row["max_memory_used_mb"] or 0 for row in rows),
-            "p99_memory_used_mb_other_invocations": None if p99 is None else round(p99, 1),
+            "p99_memory_used_mb_other_invocations": None if p99 is None else round(float(p99), 1),
             "first_kill": rows[0]["timestamp"],
             "last_kill": rows[-1]["timestamp"],
             "last_lines": _quoted_lines(request_ids, last_lines),

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import median
 from typing import Any
 
 from loglake.analytics.advisor.context import AdviceContext
 from loglake.analytics.advisor.model import Chart, Finding, FindingKind, Impact
+from loglake.analytics.advisor.percentile import nearest_rank
 from loglake.analytics.advisor.totals import Totals
 from loglake.ingest.xray.summaries import function_arn_parts
 
@@ -240,6 +240,7 @@ def _finding(
         for sequence, count in top
     ]
     examples = [trace_id for _, trace_id in sorted(traces.examples, reverse=True)[:MAX_EXAMPLES]]
+    median_saving_ms = nearest_rank(traces.savings_ms, 50)
     return Finding(
         kind=FindingKind.SEQUENTIAL_CALLS,
         function_name=name,
@@ -249,13 +250,13 @@ def _finding(
         summary=(
             f"{with_runs} of {traces.analysed} traced invocations made downstream calls one "
             f"after another; if the calls are independent, overlapping them saves up to "
-            f"{median(traces.savings_ms):.0f} ms at the median, {share:.0%} of their "
+            f"{median_saving_ms:.0f} ms at the median, {share:.0%} of their "
             "handler time."
         ),
         evidence={
             "traced_invocations": traces.analysed,
             "invocations_with_sequential_calls": with_runs,
-            "median_saving_ms": round(median(traces.savings_ms), 1),
+            "median_saving_ms": round(median_saving_ms, 1),
             "max_saving_ms": round(max(traces.savings_ms), 1),
             "saving_share_of_handler_time": round(share, 3),
             "sequences": sequences,

@@ -30,12 +30,12 @@ SELECT
     GROUPING(function_version, memory_size_mb) AS grouping_id,
     count(*) AS invocations,
     count(*) FILTER (WHERE cold_start) AS cold_starts,
-    quantile_cont(coalesce(init_duration_ms, restore_duration_ms), 0.95)
+    quantile_disc(coalesce(init_duration_ms, restore_duration_ms), 0.95)
         FILTER (WHERE cold_start) AS init_p95_ms,
     coalesce(sum(coalesce(init_duration_ms, 0) + coalesce(restore_duration_ms, 0)), 0)
         AS wait_ms,
     max(max_memory_used_mb) AS max_used_mb,
-    quantile_cont(max_memory_used_mb, 0.99) AS p99_used_mb,
+    quantile_disc(max_memory_used_mb, 0.99) AS p99_used_mb,
     round(coalesce(sum(duration_ms), 0)) AS duration_ms,
     round(coalesce(sum(billed_duration_ms), 0)) AS billed_ms,
     round(coalesce(sum(init_duration_ms) FILTER (WHERE {INIT_BILLED}), 0)) AS billed_init_ms
@@ -82,7 +82,7 @@ def load_series(ctx: AdviceContext) -> Series:
                 {
                     "bucket": row["bucket"],
                     "max_used_mb": row["max_used_mb"],
-                    "p99_used_mb": round(row["p99_used_mb"], 1),
+                    "p99_used_mb": round(float(row["p99_used_mb"]), 1),
                     "memory_size_mb": row["memory_size_mb"],
                 }
             )

@@ -34,7 +34,7 @@ SELECT
     count(restore_duration_ms) AS restores,
     count(init_duration_ms) AS inits,
     count(*) FILTER (WHERE {INIT_BILLED}) AS billed_inits,
-    quantile_cont(coalesce(init_duration_ms, restore_duration_ms), [0.5, 0.95, 0.99])
+    quantile_disc(coalesce(init_duration_ms, restore_duration_ms), [0.5, 0.95, 0.99])
         FILTER (WHERE cold_start) AS init_quantiles_ms,
     coalesce(sum(coalesce(init_duration_ms, 0) + coalesce(restore_duration_ms, 0)), 0)
         AS wait_ms,
@@ -44,12 +44,12 @@ SELECT
     coalesce(sum(billed_duration_ms / 1000 * memory_size_mb / 1024), 0) AS billed_gb_seconds,
     coalesce(sum(init_duration_ms / 1000 * memory_size_mb / 1024)
         FILTER (WHERE {INIT_BILLED}), 0) AS billed_init_gb_seconds,
-    quantile_cont(billed_duration_ms, 0.5) AS p50_billed_ms,
-    quantile_cont(duration_ms, 0.99) FILTER (WHERE status = 'success') AS p99_success_ms,
+    quantile_disc(billed_duration_ms, 0.5) AS p50_billed_ms,
+    quantile_disc(duration_ms, 0.99) FILTER (WHERE status = 'success') AS p99_success_ms,
     count(max_memory_used_mb) AS memory_reports,
     max(max_memory_used_mb) AS max_used_mb,
-    quantile_cont(max_memory_used_mb, [0.5, 0.99]) AS used_quantiles_mb,
-    quantile_cont(max_memory_used_mb, 0.99)
+    quantile_disc(max_memory_used_mb, [0.5, 0.99]) AS used_quantiles_mb,
+    quantile_disc(max_memory_used_mb, 0.99)
         FILTER (WHERE error_type IS DISTINCT FROM 'Runtime.OutOfMemory') AS p99_used_others_mb,
     arg_max(memory_size_mb, timestamp) AS last_memory_size_mb,
     min(timestamp) AS first_report,

@@ -21,7 +21,7 @@ from loglake.analytics.sql import run_select
 VALUE_SQL: Mapping[FunctionCheck, str] = {
     "error_rate": "count(*) FILTER (WHERE status IN ('error', 'timeout')) / count(*)",
     "cold_start_rate": "count(*) FILTER (WHERE cold_start) / count(*)",
-    "p99_duration": "quantile_cont(duration_ms, 0.99)",
+    "p99_duration": "quantile_disc(duration_ms, 0.99)",
     "timeout": "count(*) FILTER (WHERE status = 'timeout')",
     "out_of_memory": "count(*) FILTER (WHERE error_type = 'Runtime.OutOfMemory')",
 }

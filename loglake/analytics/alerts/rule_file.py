@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar, cast
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from loglake.analytics.alerts.durations import format_duration, parse_duration
@@ -45,6 +44,14 @@ from loglake.analytics.alerts.model import (
 from loglake.analytics.alerts.notification import format_number
 from loglake.analytics.alerts.webhook import check_webhook_url
 from loglake.analytics.insights import InsightsError, compile_query
+from loglake.analytics.yaml_source import (
+    Entries,
+    YamlDocument,
+    YamlSyntaxError,
+    entry_node,
+    line_of,
+    mapping_entries,
+)
 
 RULE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 """Rule and channel names: lower-case letters, digits and hyphens. A rule's name is also
@@ -194,26 +201,19 @@ def parse_rule_file(text: str, path: Path, *, queries_folder: Path | None = None
     Raises RuleFileError with every mistake of the file. Invalid YAML is one mistake,
     because nothing after it can be read.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = mark.line + 1 if mark is not None else None
-            problem = error.problem or error.context or "invalid YAML"
-            raise _file_error(path, line, f"invalid YAML: {problem}") from None
-        except yaml.YAMLError as error:
-            raise _file_error(path, None, f"invalid YAML: {error}") from None
+        document = YamlDocument(text)
+    except YamlSyntaxError as error:
+        raise _file_error(path, error.line, str(error)) from None
+    with document:
+        root = document.root
         if root is None:
             raise _file_error(path, 1, "the file is empty: expected a 'rules' list")
-        reader = _Reader(path, loader, queries_folder)
+        reader = _Reader(path, document, queries_folder)
         rule_file = reader.attempt(None, reader.rule_file, root)
         if reader.problems or rule_file is None:
             raise RuleFileError(reader.problems)
         return rule_file
-    finally:
-        loader.dispose()
 
 
 def _file_error(path: Path, line: int | None, problem: str) -> RuleFileError:
@@ -227,9 +227,9 @@ class _Reader:
     the checks that need it), so one mistake does not cause reports on other keys.
     """
 
-    def __init__(self, path: Path, loader: yaml.SafeLoader, queries_folder: Path | None) -> None:
+    def __init__(self, path: Path, document: YamlDocument, queries_folder: Path | None) -> None:
         self._path = path
-        self._loader = loader
+        self._document = document
         self._queries_folder = queries_folder
         self._saved: dict[str, Any] | None = None
         self._problems: list[RuleFileProblem] = []
@@ -288,7 +288,7 @@ class _Reader:
         for index, rule_node in enumerate(node.value):
             name = _scalar_entry(rule_node, "name")
             if name is not None and RULE_NAME.fullmatch(name):
-                line = rule_node.start_mark.line + 1
+                line = line_of(rule_node)
                 if name in seen:
                     self._report(
                         rule_node,
@@ -461,7 +461,7 @@ class _Reader:
             threshold=comparison[1],
             schedule=schedule,
             notify=notify,
-            line=node.start_mark.line + 1,
+            line=line_of(node),
         )
 
     def _rule_name(
@@ -887,7 +887,7 @@ class _Reader:
 
     def _mapping(
         self, node: Node, key: str | None, allowed: tuple[str, ...] | None, what: str
-    ) -> dict[str, tuple[Node, Node]]:
+    ) -> Entries:
         """Return a mapping's entries by key; unknown, repeated and non-text keys are reported
         and left out."""
         if not isinstance(node, MappingNode):
@@ -897,26 +897,9 @@ class _Reader:
                 else "expected a mapping"
             )
             self._fail(node, key, f"{expected}, found {_kind(node)}")
-        entries: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            entry = self._value(key_node)
-            if not isinstance(entry, str):
-                self._report(key_node, key, f"the key {entry!r} is not text")
-                continue
-            qualified = entry if key is None else f"{key}.{entry}"
-            if entry in entries:
-                self._report(key_node, qualified, "the key appears twice: keep one")
-                continue
-            if allowed is not None and entry not in allowed:
-                nearest = difflib.get_close_matches(entry, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {nearest[0]!r}? " if nearest else ""
-                self._report(
-                    key_node,
-                    qualified,
-                    f"unknown key in the {what}: {hint}the keys are {', '.join(allowed)}",
-                )
-                continue
-            entries[entry] = (key_node, value_node)
+        entries, problems = mapping_entries(self._document, node, key, allowed, what, cutoff=0.6)
+        for problem in problems:
+            self._report(problem.node, problem.key, problem.problem)
         return entries
 
     def _choice(
@@ -995,12 +978,12 @@ class _Reader:
 
     def _value(self, node: Node) -> Any:
         try:
-            return self._loader.construct_object(node, deep=True)
-        except yaml.MarkedYAMLError as error:
-            self._fail(node, None, f"invalid YAML: {error.problem or error}")
+            return self._document.value(node)
+        except YamlSyntaxError as error:
+            self._fail(node, None, str(error))
 
     def _problem(self, node: Node, key: str | None, problem: str) -> RuleFileProblem:
-        return RuleFileProblem(self._path, node.start_mark.line + 1, key, problem)
+        return RuleFileProblem(self._path, line_of(node), key, problem)
 
     def _fail(self, node: Node, key: str | None, problem: str) -> NoReturn:
         """End the check of the current key with a mistake."""
@@ -1018,12 +1001,8 @@ class _Reader:
 
 def _scalar_entry(node: Node, key: str) -> str | None:
     """Return the text of a mapping node's scalar entry ``key``, before the node is checked."""
-    if not isinstance(node, MappingNode):
-        return None
-    for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == key:
-            return value_node.value if isinstance(value_node, ScalarNode) else None
-    return None
+    value = entry_node(node, key)
+    return value.value if isinstance(value, ScalarNode) else None
 
 
 _SCALAR_KINDS = {

@@ -77,7 +77,7 @@ def cold_start_breakdown(lake: Lake, selection: Selection) -> QueryResult:
         SELECT reports.function_name, reports.function_version, runtimes.runtime_version,
                count(*) AS invocations,
                count(*) FILTER (WHERE cold_start) AS cold_starts,
-               quantile_cont(init_ms, [0.5, 0.95, 0.99]) FILTER (WHERE cold_start) AS init_q,
+               quantile_disc(init_ms, [0.5, 0.95, 0.99]) FILTER (WHERE cold_start) AS init_q,
                max(init_ms) FILTER (WHERE cold_start) AS init_max
         FROM reports
         LEFT JOIN runtimes USING (function_name, function_version)

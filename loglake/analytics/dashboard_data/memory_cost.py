@@ -33,7 +33,7 @@ MEMORY_SQL = """
 SELECT function_name, region, memory_size_mb,
        count(*) AS invocations,
        max(max_memory_used_mb) AS max_used,
-       quantile_cont(max_memory_used_mb, [0.99, 0.5]) AS used_quantiles,
+       quantile_disc(max_memory_used_mb, [0.99, 0.5]) AS used_quantiles,
        count(*) FILTER (WHERE error_type = 'Runtime.OutOfMemory') AS oom_kills,
        {billed} AS billed_gb_seconds
 FROM invocations

@@ -40,7 +40,7 @@ SELECT
     count(*) AS invocations,
     count(*) FILTER (WHERE status IN ('error', 'timeout')) AS errors,
     count(*) FILTER (WHERE cold_start) AS cold_starts,
-    quantile_cont(duration_ms, [0.5, 0.95, 0.99]) AS duration_quantiles,
+    quantile_disc(duration_ms, [0.5, 0.95, 0.99]) AS duration_quantiles,
     max(max_memory_used_mb) AS max_memory_used_mb,
     arg_max(memory_size_mb, timestamp) AS latest_memory_size_mb,
     max(max_memory_used_mb * 100.0 / memory_size_mb) AS max_memory_used_pct,

@@ -43,7 +43,7 @@ def trace_totals(lake: Lake, selection: Selection) -> TraceTotals:
         f"""
         SELECT count(*), count(*) FILTER (WHERE has_fault), count(*) FILTER (WHERE has_error),
                count(*) FILTER (WHERE has_throttle),
-               quantile_cont(duration_ms, [0.5, 0.95, 0.99])
+               quantile_disc(duration_ms, [0.5, 0.95, 0.99])
         FROM traces WHERE {condition}
         """,
         parameters,

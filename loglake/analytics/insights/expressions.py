@@ -11,27 +11,22 @@ from functools import cache
 import duckdb
 
 from loglake.analytics.insights import ast
+from loglake.analytics.insights.dialects import Dialect, Period, UnsupportedFeature
 from loglake.analytics.insights.errors import InsightsError
-from loglake.analytics.insights.functions import CallContext, Period, Regex, lookup, period_of
-from loglake.analytics.insights.values import (
-    Kind,
-    Value,
-    as_boolean,
-    as_number,
-    as_output,
-    as_text,
-    as_timestamp,
-    combine,
-    literal,
-    sql_number,
-    sql_string,
+from loglake.analytics.insights.functions import (
+    CallContext,
+    Percentiles,
+    Regex,
+    lookup,
+    period_of,
 )
+from loglake.analytics.insights.regexes import prepare_regex
+from loglake.analytics.insights.values import Kind, Value, combine, sql_string
 
 MAX_EXPRESSION_SQL = 1_000_000
 """Characters of SQL one expression may compile to. Conversions repeat their operand (a
 dateceil reads its argument three times), so nesting them grows the SQL geometrically."""
 
-_NAMED_GROUP = re.compile(r"\(\?P?<([^>=!][^>]*)>")
 _WHOLE = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?")
 
@@ -42,6 +37,7 @@ class ExpressionCompiler:
     def __init__(
         self,
         *,
+        dialect: Dialect,
         resolve: Callable[[ast.FieldReference], Value],
         timestamp: Callable[[ast.Expression], Value],
         now: datetime,
@@ -49,7 +45,9 @@ class ExpressionCompiler:
         range_end: datetime | None,
         warnings: list[str],
         aggregates_allowed: bool,
+        percentiles: Percentiles | None = None,
     ) -> None:
+        self.dialect = dialect
         self.resolve = resolve
         self.timestamp = timestamp
         self.now = now
@@ -57,6 +55,7 @@ class ExpressionCompiler:
         self.range_end = range_end
         self.warnings = warnings
         self.aggregates_allowed = aggregates_allowed
+        self.percentiles = percentiles
         self.inside_aggregate = False
 
     def compile(self, node: ast.Expression) -> Value:
@@ -71,12 +70,8 @@ class ExpressionCompiler:
 
     def _compile(self, node: ast.Expression) -> Value:
         match node:
-            case ast.NumberLiteral():
-                return literal(node.value)
-            case ast.StringLiteral():
-                return literal(node.value)
-            case ast.BooleanLiteral():
-                return literal(node.value)
+            case ast.NumberLiteral() | ast.StringLiteral() | ast.BooleanLiteral():
+                return self.dialect.literal(node.value)
             case ast.FieldReference():
                 return self.resolve(node)
             case ast.FunctionCall():
@@ -84,10 +79,12 @@ class ExpressionCompiler:
             case ast.UnaryOperation():
                 operand = self.compile(node.operand)
                 if node.operator == "not":
-                    return combine(f"(NOT {as_boolean(operand)})", Kind.BOOLEAN, operand)
+                    condition = self.dialect.as_boolean(operand)
+                    return combine(f"(NOT {condition})", Kind.BOOLEAN, operand)
                 # The parentheses keep "-" apart from a negative operand: "--" starts a
                 # SQL comment.
-                return combine(f"(-({as_number(operand)}))", Kind.NUMBER, operand)
+                number = self.dialect.as_number(operand)
+                return combine(f"(-({number}))", Kind.NUMBER, operand)
             case ast.BinaryOperation():
                 return self.binary(node)
             case ast.RegexLiteral():
@@ -116,38 +113,43 @@ class ExpressionCompiler:
                 first = first.left
             operands.append(first)
             values = [self.compile(operand) for operand in reversed(operands)]
-            joined = f" {node.operator.upper()} ".join(as_boolean(value) for value in values)
+            joined = f" {node.operator.upper()} ".join(
+                self.dialect.as_boolean(value) for value in values
+            )
             return combine(f"({joined})", Kind.BOOLEAN, *values)
         if node.operator == "like":
             return self.like(node)
         if node.operator == "in":
             return self.membership(node)
         left, right = self.compile(node.left), self.compile(node.right)
+        dialect = self.dialect
         if node.operator in ("+", "-", "*", "/", "%", "^"):
-            a, b = _operand(left), _operand(right)
-            sql = {
-                "+": f"({a} + {b})",
-                "-": f"({a} - {b})",
-                "*": f"({a} * {b})",
-                # Division by zero gives NULL, not infinity.
-                "/": f"({a} / {_nonzero(right)})",
-                "%": f"fmod({a}, {_nonzero(right)})",
-                "^": f"power({a}, {b})",
-            }[node.operator]
+            a, b = _operand(left, dialect), _operand(right, dialect)
+            match node.operator:
+                case "+" | "-" | "*":
+                    sql = f"({a} {node.operator} {b})"
+                case "/":
+                    # Division by zero gives NULL, not infinity.
+                    sql = dialect.divide(a, _nonzero(right, dialect))
+                case "%":
+                    sql = dialect.modulo(a, _nonzero(right, dialect))
+                case _:
+                    sql = f"power({a}, {b})"
             return combine(sql, Kind.NUMBER, left, right)
-        return combine(comparison(node.operator, left, right), Kind.BOOLEAN, left, right)
+        sql = comparison(node.operator, left, right, dialect)
+        return combine(sql, Kind.BOOLEAN, left, right)
 
     def like(self, node: ast.BinaryOperation) -> Value:
         left = self.compile(node.left)
-        text = as_text(left)
+        text = self.dialect.as_text(left)
         if isinstance(node.right, ast.RegexLiteral):
-            regex, _ = rename_groups(node.right.pattern)
+            regex, _ = prepare_regex(node.right.pattern)
             check_regex(regex, node.right)
-            sql = f"regexp_matches({text}, {sql_string(regex)})"
+            sql = self.dialect.regex_matches(text, self.dialect.regex_literal(regex))
             parts = [left]
         else:
             right = self.compile(node.right)
-            sql = f"contains({text}, {as_text(right)})"
+            sql = self.dialect.contains(text, self.dialect.as_text(right))
             parts = [left, right]
         if node.negated:
             sql = f"(NOT {sql})"
@@ -160,7 +162,7 @@ class ExpressionCompiler:
         texts: list[str] = []
         for item in node.right.items:
             if isinstance(item, ast.NumberLiteral | ast.BooleanLiteral):
-                numbers.append(sql_number(item.value))
+                numbers.append(self.dialect.number(item.value))
             elif isinstance(item, ast.StringLiteral):
                 texts.append(sql_string(item.value))
             else:
@@ -169,9 +171,9 @@ class ExpressionCompiler:
                 )
         tests: list[str] = []
         if numbers:
-            tests.append(f"{as_number(left)} IN ({', '.join(numbers)})")
+            tests.append(f"{self.dialect.as_number(left)} IN ({', '.join(numbers)})")
         if texts:
-            tests.append(f"{as_text(left)} IN ({', '.join(texts)})")
+            tests.append(f"{self.dialect.as_text(left)} IN ({', '.join(texts)})")
         sql = "(" + " OR ".join(tests) + ")"
         if node.negated:
             sql = f"(NOT {sql})"
@@ -199,25 +201,31 @@ class ExpressionCompiler:
         context = CallContext(
             node,
             arguments,
+            dialect=self.dialect,
+            percentiles=self.percentiles,
             timestamp=lambda: self.timestamp(node),
             now=self.now,
             range_start=self.range_start,
             range_end=self.range_end,
         )
-        return function.build(context)
+        try:
+            return function.build(context)
+        except UnsupportedFeature as error:
+            raise InsightsError(str(error), node.position) from None
 
     def argument(self, node: ast.Expression, function: str) -> Value | Period | Regex:
         if isinstance(node, ast.PeriodLiteral):
             return period_of(node, self.warnings, capped=function.lower() == "bin")
         if isinstance(node, ast.RegexLiteral):
-            regex, _ = rename_groups(node.pattern)
+            regex, _ = prepare_regex(node.pattern)
             check_regex(regex, node)
             return Regex(regex)
         return self.compile(node)
 
 
-def comparison(operator: str, left: Value, right: Value) -> str:
+def comparison(operator: str, left: Value, right: Value, dialect: Dialect) -> str:
     sql_operator = "<>" if operator == "!=" else operator
+    as_number, as_text, as_timestamp = dialect.as_number, dialect.as_text, dialect.as_timestamp
     kinds = {left.kind, right.kind}
     if Kind.NULL in kinds:
         return "CAST(NULL AS BOOLEAN)"
@@ -235,17 +243,17 @@ def comparison(operator: str, left: Value, right: Value) -> str:
     return f"({as_text(left)} {sql_operator} {as_text(right)})"
 
 
-def _operand(value: Value) -> str:
+def _operand(value: Value, dialect: Dialect) -> str:
     """Return SQL for an arithmetic operand; whole-number constants widen to BIGINT, so
     products such as now() * 1000 do not overflow DuckDB's 32-bit INTEGER."""
     if value.kind is Kind.NUMBER and is_constant(value) and _WHOLE.fullmatch(value.sql):
         return f"CAST({value.sql} AS BIGINT)"
-    return as_number(value)
+    return dialect.as_number(value)
 
 
-def _nonzero(divisor: Value) -> str:
+def _nonzero(divisor: Value, dialect: Dialect) -> str:
     """Return SQL for a divisor that gives NULL, not infinity, when it is 0."""
-    number = _operand(divisor)
+    number = _operand(divisor, dialect)
     constant = divisor.sql.removesuffix("::DOUBLE")
     constant_number = divisor.kind is Kind.NUMBER and is_constant(divisor)
     if constant_number and _NUMBER.fullmatch(constant) and float(constant) != 0:
@@ -257,23 +265,15 @@ def is_constant(value: Value) -> bool:
     return not value.row_level and not value.aggregate
 
 
-def order_terms(value: Value, descending: bool) -> list[str]:
+def order_terms(value: Value, descending: bool, dialect: Dialect) -> list[str]:
     if is_constant(value):
         # Every row has the same value. DuckDB would also read ORDER BY 2 as "the second
         # column".
         return []
     direction = "DESC" if descending else "ASC"
     if value.row_level and (value.kind is Kind.JSON or value.numeric_text):
-        # Natural order: text before numbers, numbers by value, missing values last.
-        number = as_number(value)
-        text = as_text(value)
-        return [
-            f"({value.sql} IS NULL) ASC",
-            f"({number} IS NOT NULL) {direction}",
-            f"{number} {direction}",
-            f"{text} {direction}",
-        ]
-    return [f"{as_output(value)} {direction} NULLS LAST"]
+        return dialect.natural_order(value, direction)
+    return [f"{dialect.as_output(value)} {direction} NULLS LAST"]
 
 
 _REGEX_LOCK = threading.Lock()
@@ -305,14 +305,3 @@ def check_regex(pattern: str, node: ast.Expression | ast.Command) -> None:
             "Regular expressions use RE2 syntax, which has no look-around or back-references",
             node.position,
         )
-
-
-def rename_groups(pattern: str) -> tuple[str, list[str]]:
-    """Rename named groups to g1, g2, ... (RE2 spells them ``(?P<name>``)."""
-    names: list[str] = []
-
-    def rename(match: re.Match[str]) -> str:
-        names.append(match.group(1))
-        return f"(?P<g{len(names)}>"
-
-    return _NAMED_GROUP.sub(rename, pattern), names

@@ -7,11 +7,8 @@ memory fields are MB times 1,000,000. Any other name is a dotted path into the e
 
 from __future__ import annotations
 
-from loglake.analytics.insights.values import Kind, Value, sql_string
-
-ROW = "src"
-"""The alias of every query block's source: columns are always read as ``src.<column>``,
-so an output column named like a source column never changes what ORDER BY reads."""
+from loglake.analytics.insights.dialects import ROW, Dialect
+from loglake.analytics.insights.values import Kind, Value
 
 
 def _column(name: str, kind: Kind) -> Value:
@@ -78,17 +75,18 @@ def system_field(name: str) -> Value | None:
     return _BY_LOWER_NAME.get(name.lower())
 
 
-def structured_field(segments: tuple[str, ...]) -> Value:
+def structured_field(segments: tuple[str, ...], dialect: Dialect) -> Value:
     """Return the value at a dotted path inside the event's JSON ``fields``.
 
     ``a.b`` is first the key ``b`` inside the object ``a``, then the key ``a.b`` itself, as
     Insights flattens both to the same name. A numeric segment indexes an array too.
     """
-    pointers = [_pointer(segments)]
+    paths = [dialect.json_path(segments)]
     if len(segments) > 1:
-        pointers.append(_pointer((".".join(segments),)))
-    extracts = [f"json_extract({ROW}.fields, {sql_string(pointer)})" for pointer in pointers]
-    texts = [f"json_extract_string({ROW}.fields, {sql_string(pointer)})" for pointer in pointers]
+        paths.append(dialect.json_path((".".join(segments),)))
+    document = f"{ROW}.fields"
+    extracts = [dialect.json_extract(document, path) for path in paths]
+    texts = [dialect.json_extract_text(document, path) for path in paths]
     if len(extracts) == 1:
         return Value(extracts[0], Kind.JSON, row_level=True, stable=True, text_sql=texts[0])
     return Value(
@@ -98,8 +96,3 @@ def structured_field(segments: tuple[str, ...]) -> Value:
         stable=True,
         text_sql=f"coalesce({', '.join(texts)})",
     )
-
-
-def _pointer(segments: tuple[str, ...]) -> str:
-    # JSON Pointer (RFC 6901) escapes ~ as ~0 and / as ~1, so any key is addressable.
-    return "/" + "/".join(segment.replace("~", "~0").replace("/", "~1") for segment in segments)

@@ -1,7 +1,8 @@
-"""The Insights functions, each compiled to a DuckDB expression.
+"""The Insights functions, each compiled to an SQL expression of the query's dialect.
 
 Names are case-insensitive. Each entry takes the compiled arguments and returns a typed
-``Value``; aggregate functions are allowed only inside ``stats``.
+``Value``; aggregate functions are allowed only inside ``stats``. SQL that differs between
+DuckDB and Athena comes from the dialect.
 """
 
 from __future__ import annotations
@@ -12,27 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from loglake.analytics.insights import ast
+from loglake.analytics.insights.dialects import Dialect, Period
 from loglake.analytics.insights.errors import InsightsError
-from loglake.analytics.insights.values import (
-    Kind,
-    Value,
-    as_boolean,
-    as_json,
-    as_number,
-    as_text,
-    as_timestamp,
-    combine,
-    sql_number,
-    sql_string,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A time period argument such as ``5m``, as a DuckDB interval and its bucket origin."""
-
-    interval_sql: str
-    origin_sql: str
+from loglake.analytics.insights.values import Kind, Value, combine, sql_string
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +28,39 @@ class Regex:
 Argument = Value | Period | Regex
 
 
+class Percentiles:
+    """The percentiles that one stats command requests of each value.
+
+    Several percentiles of one value, such as pct(@duration, 50) and pct(@duration, 99),
+    compile to one list aggregate that sorts the values once. The generator compiles a
+    stats command, calls ``share`` and, when it returns True, compiles the command again.
+    """
+
+    def __init__(self) -> None:
+        self.requested: dict[str, list[float]] = {}
+        self.shared: dict[str, tuple[float, ...]] = {}
+
+    def sql(self, dialect: Dialect, number: str, fraction: float) -> str:
+        """Return SQL for one percentile of the value ``number`` and record the request."""
+        fractions = self.requested.setdefault(number, [])
+        if fraction not in fractions:
+            fractions.append(fraction)
+        shared = self.shared.get(number)
+        if shared is not None:
+            return dialect.percentile_of_list(number, shared, shared.index(fraction))
+        return dialect.percentile(number, fraction)
+
+    def share(self) -> bool:
+        """Share one list aggregate among the percentiles of each value with several requests."""
+        self.shared = {
+            number: tuple(fractions)
+            for number, fractions in self.requested.items()
+            if len(fractions) > 1
+        }
+        self.requested = {}
+        return bool(self.shared)
+
+
 class CallContext:
     """The context of a call beyond its arguments: the call, the row's time, the clock."""
 
@@ -53,6 +69,8 @@ class CallContext:
         call: ast.FunctionCall,
         arguments: Sequence[Argument],
         *,
+        dialect: Dialect,
+        percentiles: Percentiles | None = None,
         timestamp: Callable[[], Value],
         now: datetime,
         range_start: datetime | None,
@@ -60,6 +78,8 @@ class CallContext:
     ) -> None:
         self.call = call
         self.arguments = arguments
+        self.dialect = dialect
+        self.percentiles = percentiles or Percentiles()
         self.timestamp = timestamp
         self.now = now
         self.range_start = range_start
@@ -84,11 +104,19 @@ class CallContext:
 
     def text(self, index: int) -> str:
         """Return SQL for an argument as text."""
-        return as_text(self.value(index))
+        return self.dialect.as_text(self.value(index))
 
     def number(self, index: int) -> str:
         """Return SQL for an argument as a number."""
-        return as_number(self.value(index))
+        return self.dialect.as_number(self.value(index))
+
+    def boolean(self, index: int) -> str:
+        """Return SQL for an argument as a condition."""
+        return self.dialect.as_boolean(self.value(index))
+
+    def timestamp_of(self, index: int) -> str:
+        """Return SQL for an argument as a timestamp."""
+        return self.dialect.as_timestamp(self.value(index))
 
     def constant_number(self, index: int) -> float:
         """Return an argument that must be a number literal."""
@@ -111,7 +139,7 @@ class CallContext:
         """Return SQL for a regex argument, written as ``/regex/`` or as a string."""
         argument = self.arguments[index]
         if isinstance(argument, Regex):
-            return sql_string(argument.pattern)
+            return self.dialect.regex_literal(argument.pattern)
         return self.text(index)
 
     def result(self, sql: str, kind: Kind) -> Value:
@@ -202,21 +230,8 @@ for _names, _unit, _factor in (
     for _name in _names:
         _UNITS[_name] = (_unit, _factor)
 
-_INTERVAL_FUNCTIONS = {
-    "ms": "to_milliseconds",
-    "s": "to_seconds",
-    "m": "to_minutes",
-    "h": "to_hours",
-    "d": "to_days",
-    "w": "to_weeks",
-    "mo": "to_months",
-}
 BIN_CAPS = {"ms": 1000, "s": 60, "m": 60, "h": 24}
 """Insights documents that ``bin`` caps each unit: bin(300s) runs as bin(60s)."""
-
-EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'"
-# 1970-01-05 was a Monday: weeks start on Monday, as in ISO 8601.
-MONDAY = "TIMESTAMPTZ '1970-01-05 00:00:00+00'"
 
 
 def period_of(node: ast.PeriodLiteral, warnings: list[str], *, capped: bool) -> Period:
@@ -242,13 +257,7 @@ def period_of(node: ast.PeriodLiteral, warnings: list[str], *, capped: bool) -> 
         amount = cap
     if amount >= 2**31:
         raise InsightsError(f"{node.source} is too long a period", node.position)
-    origin = MONDAY if unit == "w" else EPOCH
-    return Period(f"{_INTERVAL_FUNCTIONS[unit]}({amount})", origin)
-
-
-def floor_to(timestamp_sql: str, period: Period) -> str:
-    """Return SQL that floors a timestamp to a multiple of the period."""
-    return f"time_bucket({period.interval_sql}, {timestamp_sql}, {period.origin_sql})"
+    return Period(unit, amount)
 
 
 # Aggregates
@@ -300,15 +309,17 @@ def _extreme(context: CallContext, function: str) -> Value:
     value = context.value(0)
     if value.kind in (Kind.NUMBER, Kind.TIMESTAMP):
         return _aggregate(context, f"{function}({value.sql})", value.kind)
+    dialect = context.dialect
     if value.kind is Kind.BOOLEAN:
-        return _aggregate(context, f"{function}({as_number(value)})", Kind.NUMBER)
+        return _aggregate(context, f"{function}({dialect.as_number(value)})", Kind.NUMBER)
     # Text that is all numbers compares as numbers; anything else compares as text. JSON
     # keeps either type in one column.
-    number = as_number(value)
-    text = as_text(value)
+    number = dialect.as_number(value)
+    text = dialect.as_text(value)
     sql = (
-        f"CASE WHEN count({number}) = count({text}) THEN to_json({function}({number})) "
-        f"ELSE to_json({function}({text})) END"
+        f"CASE WHEN count({number}) = count({text}) "
+        f"THEN {dialect.to_json(f'{function}({number})')} "
+        f"ELSE {dialect.to_json(f'{function}({text})')} END"
     )
     return _aggregate(context, sql, Kind.JSON)
 
@@ -338,30 +349,31 @@ def _pct(context: CallContext) -> Value:
     percent = context.constant_number(1)
     if not 0 <= percent <= 100:
         raise context.error(f"percentile {percent:g} is outside 0 to 100", 1)
-    # The nearest-rank percentile returns a value that occurs in the data, as Insights does.
-    fraction = sql_number(percent / 100)
-    return _aggregate(context, f"quantile_disc({context.number(0)}, {fraction})", Kind.NUMBER)
+    sql = context.percentiles.sql(context.dialect, context.number(0), percent / 100)
+    return _aggregate(context, sql, Kind.NUMBER)
 
 
 @_register("median", 1, 1, aggregate=True)
 def _median(context: CallContext) -> Value:
-    return _aggregate(context, f"quantile_disc({context.number(0)}, 0.5)", Kind.NUMBER)
+    sql = context.percentiles.sql(context.dialect, context.number(0), 0.5)
+    return _aggregate(context, sql, Kind.NUMBER)
 
 
-def _selector(context: CallContext, function: str) -> Value:
+def _selector(context: CallContext, *, latest: bool) -> Value:
     value = context.value(0)
     timestamp = context.timestamp()
-    return _aggregate(context, f"{function}({value.sql}, {timestamp.sql})", value.kind)
+    sql = context.dialect.value_at_extreme(value.sql, timestamp.sql, latest=latest)
+    return _aggregate(context, sql, value.kind)
 
 
 @_register("earliest", 1, 1, aggregate=True)
 def _earliest(context: CallContext) -> Value:
-    return _selector(context, "arg_min")
+    return _selector(context, latest=False)
 
 
 @_register("latest", 1, 1, aggregate=True)
 def _latest(context: CallContext) -> Value:
-    return _selector(context, "arg_max")
+    return _selector(context, latest=True)
 
 
 # Datetime
@@ -371,35 +383,35 @@ def _latest(context: CallContext) -> Value:
 def _bin(context: CallContext) -> Value:
     timestamp = context.timestamp()
     period = context.period(0)
-    return combine(floor_to(timestamp.sql, period), Kind.TIMESTAMP, timestamp)
+    sql = context.dialect.floor_to(timestamp.sql, period)
+    return combine(sql, Kind.TIMESTAMP, timestamp)
 
 
 @_register("datefloor", 2, 2)
 def _datefloor(context: CallContext) -> Value:
-    timestamp = as_timestamp(context.value(0))
-    return context.result(floor_to(timestamp, context.period(1)), Kind.TIMESTAMP)
+    sql = context.dialect.floor_to(context.timestamp_of(0), context.period(1))
+    return context.result(sql, Kind.TIMESTAMP)
 
 
 @_register("dateceil", 2, 2)
 def _dateceil(context: CallContext) -> Value:
-    timestamp = as_timestamp(context.value(0))
+    timestamp = context.timestamp_of(0)
     period = context.period(1)
-    floor = floor_to(timestamp, period)
+    floor = context.dialect.floor_to(timestamp, period)
     # A time already on a boundary stays where it is.
-    sql = f"CASE WHEN {floor} = {timestamp} THEN {floor} ELSE {floor} + {period.interval_sql} END"
+    later = context.dialect.add_period(floor, period)
+    sql = f"CASE WHEN {floor} = {timestamp} THEN {floor} ELSE {later} END"
     return context.result(sql, Kind.TIMESTAMP)
 
 
 @_register("fromMillis", 1, 1)
 def _from_millis(context: CallContext) -> Value:
-    return context.result(
-        f"make_timestamptz(CAST({context.number(0)} * 1000 AS BIGINT))", Kind.TIMESTAMP
-    )
+    return context.result(context.dialect.timestamp_from_ms(context.number(0)), Kind.TIMESTAMP)
 
 
 @_register("toMillis", 1, 1)
 def _to_millis(context: CallContext) -> Value:
-    return context.result(f"epoch_ms({as_timestamp(context.value(0))})", Kind.NUMBER)
+    return context.result(context.dialect.epoch_ms(context.timestamp_of(0)), Kind.NUMBER)
 
 
 def _epoch_ms(moment: datetime | None) -> str:
@@ -434,9 +446,10 @@ def _query_time_range(context: CallContext) -> Value:
 
 @_register("formatDate", 2, 2, aliases=("strftime",))
 def _format_date(context: CallContext) -> Value:
-    return context.result(
-        f"strftime({as_timestamp(context.value(0))}, {context.text(1)})", Kind.STRING
-    )
+    node = context.call.arguments[1]
+    constant = node.value if isinstance(node, ast.StringLiteral) else None
+    sql = context.dialect.format_date(context.timestamp_of(0), context.text(1), constant)
+    return context.result(sql, Kind.STRING)
 
 
 # Numeric
@@ -452,10 +465,23 @@ for _name, _sql in (
     ("abs", "abs"),
     ("ceil", "ceil"),
     ("floor", "floor"),
-    ("log", "ln"),
-    ("sqrt", "sqrt"),
 ):
     _numeric(_name, _sql)
+
+
+@_register("log", 1, 1)
+def _log(context: CallContext) -> Value:
+    # DuckDB raises an error for the logarithm of 0 or of a negative number, and that error
+    # would fail the whole query. Such a value gives a missing value instead.
+    number = context.number(0)
+    return context.result(f"ln(CASE WHEN {number} > 0 THEN {number} END)", Kind.NUMBER)
+
+
+@_register("sqrt", 1, 1)
+def _sqrt(context: CallContext) -> Value:
+    # The square root of a negative number is a missing value, not a failed query.
+    number = context.number(0)
+    return context.result(f"sqrt(CASE WHEN {number} >= 0 THEN {number} END)", Kind.NUMBER)
 
 
 @_register("round", 1, 2)
@@ -468,15 +494,14 @@ def _round(context: CallContext) -> Value:
 
 @_register("greatest", 1, None)
 def _greatest(context: CallContext) -> Value:
-    # DuckDB's greatest and least skip NULL arguments, as Insights does for missing fields.
-    numbers = ", ".join(context.number(index) for index in range(len(context.arguments)))
-    return context.result(f"greatest({numbers})", Kind.NUMBER)
+    numbers = [context.number(index) for index in range(len(context.arguments))]
+    return context.result(context.dialect.extreme_of(numbers, greatest=True), Kind.NUMBER)
 
 
 @_register("least", 1, None)
 def _least(context: CallContext) -> Value:
-    numbers = ", ".join(context.number(index) for index in range(len(context.arguments)))
-    return context.result(f"least({numbers})", Kind.NUMBER)
+    numbers = [context.number(index) for index in range(len(context.arguments))]
+    return context.result(context.dialect.extreme_of(numbers, greatest=False), Kind.NUMBER)
 
 
 @_register("toNumber", 1, 1, aliases=("toDouble",))
@@ -486,22 +511,25 @@ def _to_number(context: CallContext) -> Value:
 
 @_register("toInt", 1, 1)
 def _to_int(context: CallContext) -> Value:
-    return context.result(f"TRY_CAST(trunc({context.number(0)}) AS INTEGER)", Kind.NUMBER)
+    whole = context.dialect.truncate(context.number(0))
+    return context.result(f"TRY_CAST({whole} AS INTEGER)", Kind.NUMBER)
 
 
 @_register("toLong", 1, 1)
 def _to_long(context: CallContext) -> Value:
-    return context.result(f"TRY_CAST(trunc({context.number(0)}) AS BIGINT)", Kind.NUMBER)
+    whole = context.dialect.truncate(context.number(0))
+    return context.result(f"TRY_CAST({whole} AS BIGINT)", Kind.NUMBER)
 
 
 @_register("haversine", 4, 4)
 def _haversine(context: CallContext) -> Value:
     lat1, lon1, lat2, lon2 = (context.number(index) for index in range(4))
-    # Great-circle distance in km on a sphere of the Earth's mean radius.
+    # Great-circle distance in km on a sphere of the Earth's mean radius. Rounding can put
+    # the square root just above 1, where asin raises an error.
     sql = (
-        f"(2 * 6371.0088 * asin(sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
+        f"(2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians({lat2} - {lat1}) / 2), 2) + "
         f"cos(radians({lat1})) * cos(radians({lat2})) * "
-        f"power(sin(radians({lon2} - {lon1}) / 2), 2))))"
+        f"power(sin(radians({lon2} - {lon1}) / 2), 2)))))"
     )
     return context.result(sql, Kind.NUMBER)
 
@@ -518,31 +546,32 @@ def _isempty(context: CallContext) -> Value:
 @_register("isblank", 1, 1)
 def _isblank(context: CallContext) -> Value:
     text = context.text(0)
-    return _boolean(context, f"({text} IS NULL OR regexp_full_match({text}, '\\s*'))")
+    blank = context.dialect.regex_full_match(text, sql_string(r"\s*"))
+    return _boolean(context, f"({text} IS NULL OR {blank})")
 
 
 @_register("concat", 1, None)
 def _concat(context: CallContext) -> Value:
-    # DuckDB's concat treats NULL as empty text.
-    texts = ", ".join(context.text(index) for index in range(len(context.arguments)))
-    return context.result(f"concat({texts})", Kind.STRING)
+    # A missing value counts as empty text.
+    texts = [context.text(index) for index in range(len(context.arguments))]
+    return context.result(context.dialect.concat(texts), Kind.STRING)
 
 
-def _trim(name: str, blank_regex: str, sql_function: str) -> None:
+def _trim(name: str, blank_regex: str, side: str) -> None:
     @_register(name, 1, 2)
     def build(context: CallContext) -> Value:
         text = context.text(0)
         if len(context.arguments) == 1:
-            return context.result(
-                f"regexp_replace({text}, {sql_string(blank_regex)}, '', 'g')", Kind.STRING
-            )
+            sql = context.dialect.regex_replace_all(text, sql_string(blank_regex), "''")
+            return context.result(sql, Kind.STRING)
         # With characters given, only those characters are stripped.
-        return context.result(f"{sql_function}({text}, {context.text(1)})", Kind.STRING)
+        sql = context.dialect.trim_characters(text, context.text(1), side)
+        return context.result(sql, Kind.STRING)
 
 
-_trim("ltrim", r"^\s+", "ltrim")
-_trim("rtrim", r"\s+$", "rtrim")
-_trim("trim", r"^\s+|\s+$", "trim")
+_trim("ltrim", r"^\s+", "LEADING")
+_trim("rtrim", r"\s+$", "TRAILING")
+_trim("trim", r"^\s+|\s+$", "BOTH")
 
 
 @_register("strlen", 1, 1)
@@ -579,19 +608,22 @@ def _replace(context: CallContext) -> Value:
 @_register("strcontains", 2, 3)
 def _strcontains(context: CallContext) -> Value:
     text, part = context.text(0), context.text(1)
+    contains = context.dialect.contains
     if len(context.arguments) == 3:
-        insensitive = as_boolean(context.value(2))
         sql = (
-            f"CASE WHEN {insensitive} THEN contains(lower({text}), lower({part})) "
-            f"ELSE contains({text}, {part}) END"
+            f"CASE WHEN {context.boolean(2)} THEN {contains(f'lower({text})', f'lower({part})')} "
+            f"ELSE {contains(text, part)} END"
         )
         return _boolean(context, sql)
-    return _boolean(context, f"contains({text}, {part})")
+    return _boolean(context, contains(text, part))
 
 
 @_register("regexReplace", 3, 3)
 def _regex_replace(context: CallContext) -> Value:
-    sql = f"regexp_replace({context.text(0)}, {context.pattern(1)}, {context.text(2)}, 'g')"
+    node = context.call.arguments[2]
+    constant = node.value if isinstance(node, ast.StringLiteral) else None
+    replacement = context.dialect.regex_replacement(context.text(2), constant)
+    sql = context.dialect.regex_replace_all(context.text(0), context.pattern(1), replacement)
     return context.result(sql, Kind.STRING)
 
 
@@ -602,12 +634,12 @@ def _starts_with(context: CallContext) -> Value:
 
 @_register("endsWith", 2, 2)
 def _ends_with(context: CallContext) -> Value:
-    return _boolean(context, f"ends_with({context.text(0)}, {context.text(1)})")
+    return _boolean(context, context.dialect.ends_with(context.text(0), context.text(1)))
 
 
 @_register("urlencode", 1, 1)
 def _urlencode(context: CallContext) -> Value:
-    return context.result(f"url_encode({context.text(0)})", Kind.STRING)
+    return context.result(context.dialect.url_encode(context.text(0)), Kind.STRING)
 
 
 @_register("urldecode", 1, 1)
@@ -617,45 +649,45 @@ def _urldecode(context: CallContext) -> Value:
 
 @_register("base64encode", 1, 1)
 def _base64encode(context: CallContext) -> Value:
-    return context.result(f"to_base64(encode({context.text(0)}))", Kind.STRING)
+    return context.result(context.dialect.base64_encode(context.text(0)), Kind.STRING)
 
 
 @_register("base64decode", 1, 1)
 def _base64decode(context: CallContext) -> Value:
     # Text that is not base64, or not UTF-8 once decoded, gives NULL.
-    return context.result(f"TRY(decode(from_base64({context.text(0)})))", Kind.STRING)
+    return context.result(context.dialect.base64_decode(context.text(0)), Kind.STRING)
 
 
 @_register("split", 2, 2)
 def _split(context: CallContext) -> Value:
-    return context.result(f"string_split({context.text(0)}, {context.text(1)})", Kind.LIST)
+    return context.result(context.dialect.split(context.text(0), context.text(1)), Kind.LIST)
 
 
 @_register("hexToAscii", 1, 1)
 def _hex_to_ascii(context: CallContext) -> Value:
-    return context.result(f"TRY(decode(unhex({context.text(0)})))", Kind.STRING)
+    return context.result(context.dialect.hex_to_text(context.text(0)), Kind.STRING)
 
 
 @_register("hexToDec", 1, 1)
 def _hex_to_dec(context: CallContext) -> Value:
-    text = context.text(0)
-    sql = f"TRY_CAST('0x' || regexp_replace({text}, '^0[xX]', '') AS BIGINT)"
-    return context.result(sql, Kind.NUMBER)
+    text = context.dialect.regex_replace_all(context.text(0), "'^0[xX]'", "''")
+    return context.result(context.dialect.hex_to_number(text), Kind.NUMBER)
 
 
 @_register("decToHex", 1, 1)
 def _dec_to_hex(context: CallContext) -> Value:
-    return context.result(f"lower(hex(TRY_CAST({context.number(0)} AS BIGINT)))", Kind.STRING)
+    whole = f"TRY_CAST({context.number(0)} AS BIGINT)"
+    return context.result(context.dialect.number_to_hex(whole), Kind.STRING)
 
 
 @_register("md5", 1, 1)
 def _md5(context: CallContext) -> Value:
-    return context.result(f"md5({context.text(0)})", Kind.STRING)
+    return context.result(context.dialect.md5_hex(context.text(0)), Kind.STRING)
 
 
 @_register("sha256", 1, 1)
 def _sha256(context: CallContext) -> Value:
-    return context.result(f"sha256({context.text(0)})", Kind.STRING)
+    return context.result(context.dialect.sha256_hex(context.text(0)), Kind.STRING)
 
 
 # General
@@ -673,20 +705,21 @@ def _coalesce(context: CallContext) -> Value:
     if len(kinds) == 1:
         kind = kinds.pop()
         return context.result(f"coalesce({', '.join(v.sql for v in values)})", kind)
-    return context.result(f"coalesce({', '.join(as_json(v) for v in values)})", Kind.JSON)
+    jsons = ", ".join(context.dialect.as_json(value) for value in values)
+    return context.result(f"coalesce({jsons})", Kind.JSON)
 
 
 @_register("if", 3, 3)
 def _if(context: CallContext) -> Value:
-    condition = as_boolean(context.value(0))
-    return _choice(context, [(condition, context.value(1))], context.value(2))
+    return _choice(context, [(context.boolean(0), context.value(1))], context.value(2))
 
 
 @_register("case", 2, 21)
 def _case(context: CallContext) -> Value:
     values = context.values()
     branches = [
-        (as_boolean(values[index]), values[index + 1]) for index in range(0, len(values) - 1, 2)
+        (context.dialect.as_boolean(values[index]), values[index + 1])
+        for index in range(0, len(values) - 1, 2)
     ]
     default = values[-1] if len(values) % 2 else None
     return _choice(context, branches, default)
@@ -698,7 +731,7 @@ def _choice(
     results = [value for _, value in branches] + ([default] if default else [])
     kinds = {value.kind for value in results} - {Kind.NULL}
     kind = kinds.pop() if len(kinds) == 1 else Kind.JSON
-    render = (lambda v: v.sql) if kind is not Kind.JSON else as_json
+    render = (lambda v: v.sql) if kind is not Kind.JSON else context.dialect.as_json
     whens = " ".join(f"WHEN {condition} THEN {render(value)}" for condition, value in branches)
     otherwise = f" ELSE {render(default)}" if default else ""
     return context.result(f"CASE {whens}{otherwise} END", kind)
@@ -711,7 +744,7 @@ def _is_numeric(context: CallContext) -> Value:
 
 @_register("messageSize", 1, 1)
 def _message_size(context: CallContext) -> Value:
-    return context.result(f"octet_length(encode({context.text(0)}))", Kind.NUMBER)
+    return context.result(context.dialect.byte_length(context.text(0)), Kind.NUMBER)
 
 
 @_register("unmask", 1, 1)
@@ -720,7 +753,7 @@ def _unmask(context: CallContext) -> Value:
     return context.value(0)
 
 
-# IP addresses, through DuckDB's inet extension
+# IP addresses
 
 _PRIVATE_V4 = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 _RESERVED = (
@@ -744,42 +777,42 @@ _RESERVED = (
 )
 
 
-def _address(context: CallContext, index: int = 0) -> tuple[str, str]:
-    """Return SQL for the argument as INET (NULL unless a plain address) and its text."""
-    text = context.text(index)
-    return f"CASE WHEN NOT contains({text}, '/') THEN TRY_CAST({text} AS INET) END", text
+def _address(context: CallContext) -> str:
+    """Return SQL for the argument as an IP address, NULL unless it is a plain address."""
+    return context.dialect.ip_address(context.text(0))
 
 
-def _in_networks(address: str, networks: Sequence[str]) -> str:
-    return "(" + " OR ".join(f"{address} <<= INET {sql_string(n)}" for n in networks) + ")"
+def _in_networks(context: CallContext, address: str, networks: Sequence[str]) -> str:
+    tests = (context.dialect.ip_in_network(address, sql_string(n)) for n in networks)
+    return "(" + " OR ".join(tests) + ")"
 
 
 @_register("isValidIp", 1, 1)
 def _is_valid_ip(context: CallContext) -> Value:
-    address, _ = _address(context)
-    return _boolean(context, f"({address} IS NOT NULL)")
+    return _boolean(context, f"({_address(context)} IS NOT NULL)")
 
 
 @_register("isValidIpV4", 1, 1)
 def _is_valid_ipv4(context: CallContext) -> Value:
-    address, _ = _address(context)
-    return _boolean(context, f"coalesce(family({address}) = 4, false)")
+    return _boolean(
+        context, f"coalesce({context.dialect.ip_family_is(_address(context), 4)}, false)"
+    )
 
 
 @_register("isValidIpV6", 1, 1)
 def _is_valid_ipv6(context: CallContext) -> Value:
-    address, _ = _address(context)
-    return _boolean(context, f"coalesce(family({address}) = 6, false)")
+    return _boolean(
+        context, f"coalesce({context.dialect.ip_family_is(_address(context), 6)}, false)"
+    )
 
 
 def _subnet(name: str, family: int | None) -> None:
     @_register(name, 2, 2)
     def build(context: CallContext) -> Value:
-        address, _ = _address(context)
-        network = f"TRY_CAST({context.text(1)} AS INET)"
-        condition = f"{address} <<= {network}"
+        address = _address(context)
+        condition = context.dialect.ip_in_network(address, context.text(1))
         if family is not None:
-            condition += f" AND family({address}) = {family}"
+            condition += f" AND {context.dialect.ip_family_is(address, family)}"
         return _boolean(context, f"coalesce({condition}, false)")
 
 
@@ -790,28 +823,29 @@ _subnet("isIpv6InSubnet", 6)
 
 @_register("ipv4ToNumber", 1, 1)
 def _ipv4_to_number(context: CallContext) -> Value:
-    address, text = _address(context)
+    text = context.text(0)
     octets = " + ".join(
         f"CAST(split_part({text}, '.', {position}) AS BIGINT) * {256 ** (4 - position)}"
         for position in range(1, 5)
     )
-    return context.result(f"CASE WHEN family({address}) = 4 THEN {octets} END", Kind.NUMBER)
+    ipv4 = context.dialect.ip_family_is(_address(context), 4)
+    return context.result(f"CASE WHEN {ipv4} THEN {octets} END", Kind.NUMBER)
 
 
 @_register("isPrivateIP", 1, 1)
 def _is_private_ip(context: CallContext) -> Value:
-    address, _ = _address(context)
-    return _boolean(context, f"coalesce({_in_networks(address, _PRIVATE_V4)}, false)")
+    networks = _in_networks(context, _address(context), _PRIVATE_V4)
+    return _boolean(context, f"coalesce({networks}, false)")
 
 
 @_register("isReservedIP", 1, 1)
 def _is_reserved_ip(context: CallContext) -> Value:
-    address, _ = _address(context)
-    return _boolean(context, f"coalesce({_in_networks(address, _RESERVED)}, false)")
+    networks = _in_networks(context, _address(context), _RESERVED)
+    return _boolean(context, f"coalesce({networks}, false)")
 
 
 @_register("isPublicIP", 1, 1)
 def _is_public_ip(context: CallContext) -> Value:
-    address, _ = _address(context)
-    hidden = _in_networks(address, (*_PRIVATE_V4, *_RESERVED))
+    address = _address(context)
+    hidden = _in_networks(context, address, (*_PRIVATE_V4, *_RESERVED))
     return _boolean(context, f"coalesce({address} IS NOT NULL AND NOT {hidden}, false)")

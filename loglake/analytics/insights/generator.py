@@ -1,4 +1,4 @@
-"""SQL generation: one DuckDB SELECT from a parsed query, one query block at a time.
+"""SQL generation: one SELECT from a parsed query, one query block at a time.
 
 Commands are applied in order to the current block, which follows SQL's order of clauses:
 WHERE, GROUP BY, QUALIFY, ORDER BY, LIMIT. Some commands would have to act before a clause
@@ -6,7 +6,8 @@ the block already has: a ``filter`` after a ``limit``, or anything but ``sort`` 
 ``limit`` after ``stats``. Such a command first closes the block into a common table
 expression and starts a new block over it. Derived fields are inlined as expressions until
 a block closes. Then they become columns with internal names (``_c1``, ``_c2``, ...), and
-the final SELECT gives every output column its Insights name.
+the final SELECT gives every output column its Insights name. The dialect decides the
+SQL that differs between DuckDB and Athena.
 """
 
 from __future__ import annotations
@@ -16,26 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from loglake.analytics.insights import ast
+from loglake.analytics.insights.dialects import DUCKDB, ROW, Dialect, UnsupportedFeature
 from loglake.analytics.insights.errors import InsightsError
-from loglake.analytics.insights.expressions import (
-    ExpressionCompiler,
-    check_regex,
-    order_terms,
-    rename_groups,
-)
-from loglake.analytics.insights.fields import (
-    ROW,
-    SYSTEM_FIELDS,
-    structured_field,
-    system_field,
-)
+from loglake.analytics.insights.expressions import ExpressionCompiler, check_regex, order_terms
+from loglake.analytics.insights.fields import SYSTEM_FIELDS, structured_field, system_field
+from loglake.analytics.insights.functions import Percentiles
+from loglake.analytics.insights.regexes import group_numbers, prepare_regex
 from loglake.analytics.insights.values import (
     Kind,
     Value,
-    as_boolean,
     as_column,
-    as_output,
-    as_text,
     combine,
     sql_identifier,
     sql_string,
@@ -115,9 +106,15 @@ class Generator:
     """Compiler state for one query: the blocks written so far and the names in scope."""
 
     def __init__(
-        self, query: ast.Query, scope: QueryScope, row_limit: int, text_length: int = 0
+        self,
+        query: ast.Query,
+        scope: QueryScope,
+        row_limit: int,
+        text_length: int = 0,
+        dialect: Dialect = DUCKDB,
     ) -> None:
         self.query = query
+        self.dialect = dialect
         self.sql_budget = max(MIN_SQL_BUDGET, SQL_PER_QUERY_CHARACTER * text_length)
         self.scope = scope
         self.row_limit = row_limit
@@ -175,19 +172,20 @@ class Generator:
     def _scope_conditions(self) -> list[str]:
         conditions: list[str] = []
         start, end = self.scope.start, self.scope.end
+        timestamp, date = self.dialect.timestamp_literal, self.dialect.date_literal
         if start is not None:
             start = start.astimezone(UTC)
-            day = start.date().isoformat()
-            conditions.append(f"{ROW}.timestamp >= {_timestamp_literal(start)}")
-            conditions.append(f"{ROW}.date >= DATE '{day}'")
-            conditions.append(f"({ROW}.date > DATE '{day}' OR {ROW}.hour >= {start.hour})")
+            day = date(start.date().isoformat())
+            conditions.append(f"{ROW}.timestamp >= {timestamp(start)}")
+            conditions.append(f"{ROW}.date >= {day}")
+            conditions.append(f"({ROW}.date > {day} OR {ROW}.hour >= {start.hour})")
         if end is not None:
             end = end.astimezone(UTC)
             last = end - timedelta(microseconds=1)
-            day = last.date().isoformat()
-            conditions.append(f"{ROW}.timestamp < {_timestamp_literal(end)}")
-            conditions.append(f"{ROW}.date <= DATE '{day}'")
-            conditions.append(f"({ROW}.date < DATE '{day}' OR {ROW}.hour <= {last.hour})")
+            day = date(last.date().isoformat())
+            conditions.append(f"{ROW}.timestamp < {timestamp(end)}")
+            conditions.append(f"{ROW}.date <= {day}")
+            conditions.append(f"({ROW}.date < {day} OR {ROW}.hour <= {last.hour})")
         if self.scope.log_groups:
             conditions.append(f"{ROW}.log_group IN ({_string_list(self.scope.log_groups)})")
         if self.scope.functions:
@@ -261,7 +259,7 @@ class Generator:
             self._close_block()
         value = self._expression(command.condition)
         self._require_row_level(value, command.condition, "filter")
-        self.block.where.append(as_boolean(value))
+        self.block.where.append(self.dialect.as_boolean(value))
 
     def _stats(self, command: ast.Stats) -> None:
         self._start_aggregation()
@@ -275,10 +273,47 @@ class Generator:
                 )
             keys.append((item.name, value))
 
+        percentiles = Percentiles()
+        aggregates = self._aggregates(command, percentiles)
+        if percentiles.share():
+            # Several percentiles of one value: compile again, so they share one sort.
+            aggregates = self._aggregates(command, percentiles)
+
+        seen: set[str] = set()
+        for item in (*command.groups, *command.aggregates):
+            if item.name in seen:
+                raise InsightsError(
+                    f"stats names two columns {item.name}: give one of them another alias",
+                    item.expression.position,
+                )
+            seen.add(item.name)
+        self._set_aggregation(keys, aggregates)
+        bins = [
+            value
+            for item, (_, value) in zip(command.groups, keys, strict=True)
+            if isinstance(item.expression, ast.FunctionCall)
+            and item.expression.name.lower() == "bin"
+        ]
+        self.timestamp_after_stats = bins[0] if len(bins) == 1 else None
+        # Grouped rows come out in the order of their keys, the first columns of the SELECT.
+        self.block.default_order = [
+            term
+            for position, (_, value) in enumerate(keys, start=1)
+            for term in self.dialect.group_order(position, value)
+        ]
+        self.block.default_sort_keys = [(value, False) for _, value in keys]
+
+    def _aggregates(self, command: ast.Stats, percentiles: Percentiles) -> list[tuple[str, Value]]:
+        """Compile the aggregate items of a stats command; each may read the ones before it."""
         aggregates: list[tuple[str, Value]] = []
         earlier: dict[str, Value] = {}
         for item in command.aggregates:
-            value = self._expression(item.expression, aggregates_allowed=True, overlay=earlier)
+            value = self._expression(
+                item.expression,
+                aggregates_allowed=True,
+                overlay=earlier,
+                percentiles=percentiles,
+            )
             if not value.aggregate:
                 raise InsightsError(
                     f"{item.name} is not an aggregate: use a function such as count(*), "
@@ -301,26 +336,7 @@ class Generator:
                     "or compute them in a second stats",
                     item.expression.position,
                 )
-
-        seen: set[str] = set()
-        for item in (*command.groups, *command.aggregates):
-            if item.name in seen:
-                raise InsightsError(
-                    f"stats names two columns {item.name}: give one of them another alias",
-                    item.expression.position,
-                )
-            seen.add(item.name)
-        self._set_aggregation(keys, aggregates)
-        bins = [
-            value
-            for item, (_, value) in zip(command.groups, keys, strict=True)
-            if isinstance(item.expression, ast.FunctionCall)
-            and item.expression.name.lower() == "bin"
-        ]
-        self.timestamp_after_stats = bins[0] if len(bins) == 1 else None
-        # Grouped rows come out in the order of their keys, the first columns of the SELECT.
-        self.block.default_order = [str(position) for position in range(1, len(keys) + 1)]
-        self.block.default_sort_keys = [(value, False) for _, value in keys]
+        return aggregates
 
     def _pattern(self, command: ast.Pattern) -> None:
         # Rows after stats have no @level to label severity with.
@@ -328,16 +344,19 @@ class Generator:
         self._start_aggregation()
         value = self._expression(command.expression)
         self._require_row_level(value, command.expression, "pattern")
-        text = as_text(value)
-        template = pattern_template_sql(text)
+        dialect = self.dialect
+        text = dialect.as_text(value)
+        template = pattern_template_sql(text, dialect.regex_replace_all)
+        ratio = dialect.divide("count(*)", "sum(count(*)) OVER ()")
+        pattern_id = pattern_id_sql(template, dialect.sha256_hex)
         keys = [("@pattern", Value(template, Kind.STRING))]
         aggregates = [
-            ("@ratio", Value("(count(*) / sum(count(*)) OVER ())", Kind.NUMBER, aggregate=True)),
+            ("@ratio", Value(ratio, Kind.NUMBER, aggregate=True)),
             ("@sampleCount", Value("count(*)", Kind.NUMBER, aggregate=True)),
             ("@severityLabel", Value(_severity_sql(events), Kind.STRING, aggregate=True)),
-            # A function of the group key alone, so DuckDB computes it once per pattern.
-            ("@patternId", Value(pattern_id_sql(template), Kind.STRING, aggregate=True)),
-            ("@sample", Value(f"any_value({text})", Kind.STRING, aggregate=True)),
+            # A function of the group key alone, so the engine computes it once per pattern.
+            ("@patternId", Value(pattern_id, Kind.STRING, aggregate=True)),
+            ("@sample", Value(dialect.any_value(text), Kind.STRING, aggregate=True)),
         ]
         self._set_aggregation(keys, aggregates)
         self.timestamp_after_stats = None
@@ -364,7 +383,11 @@ class Generator:
         if self.block.limit is not None:
             self._close_block()
         sort_keys = [(self._expression(key.expression), key.descending) for key in command.keys]
-        order = [term for value, descending in sort_keys for term in order_terms(value, descending)]
+        order = [
+            term
+            for value, descending in sort_keys
+            for term in order_terms(value, descending, self.dialect)
+        ]
         if not order:
             # Sorting by constants keeps the order the rows had.
             return
@@ -383,7 +406,7 @@ class Generator:
         for value, expression in zip(keys, command.keys, strict=True):
             self._require_row_level(value, expression, "dedup")
         partition = ", ".join(
-            as_text(value) if value.kind is Kind.JSON else value.sql for value in keys
+            self.dialect.as_text(value) if value.kind is Kind.JSON else value.sql for value in keys
         )
         order = self.block.order or ([f"{ROW}.timestamp DESC"] if self.block.events else [])
         window = f"PARTITION BY {partition}" + (f" ORDER BY {', '.join(order)}" if order else "")
@@ -401,13 +424,17 @@ class Generator:
             # little as it can, so the literal text after it ends the capture.
             last = index == len(parts) - 1 and part == ""
             regex += ("(.*)" if last else "(.*?)") + _escape_regex(part)
-        self._add_captures(source, regex, list(command.aliases))
+        groups = list(range(1, len(parts)))
+        # Every match contains each literal part, so the longest one can be tested first
+        # with a plain substring search, which is much cheaper than the regex.
+        required = max(parts, key=len)
+        self._add_captures(source, regex, list(command.aliases), groups, required)
 
     def _parse_regex(self, command: ast.ParseRegex) -> None:
         source = self._parse_source(command.field)
-        regex, _ = rename_groups(command.pattern)
+        regex, _ = prepare_regex(command.pattern)
         check_regex(regex, command)
-        self._add_captures(source, regex, list(command.group_names))
+        self._add_captures(source, regex, list(command.group_names), group_numbers(regex))
 
     def _parse_source(self, expression: ast.Expression) -> Value:
         if self.block.aggregated:
@@ -416,14 +443,20 @@ class Generator:
         self._require_row_level(value, expression, "parse")
         return value
 
-    def _add_captures(self, source: Value, regex: str, names: list[str]) -> None:
-        text = as_text(source)
-        pattern = sql_string(regex)
-        groups = ", ".join(sql_string(f"g{index}") for index in range(1, len(names) + 1))
-        # Rows that do not match keep every field and get NULL for the captures.
-        extract = f"regexp_extract({text}, {pattern}, [{groups}])"
-        for index, name in enumerate(names, start=1):
-            sql = f"CASE WHEN regexp_matches({text}, {pattern}) THEN {extract}['g{index}'] END"
+    def _add_captures(
+        self,
+        source: Value,
+        regex: str,
+        names: list[str],
+        groups: list[int],
+        required: str | None = None,
+    ) -> None:
+        """Bind each name to the capture group of the same position in ``groups``."""
+        if not names:
+            return
+        text = self.dialect.as_text(source)
+        captures = self.dialect.captures(text, regex, groups, required)
+        for name, sql in zip(names, captures, strict=True):
             capture = combine(sql, Kind.STRING, source)
             self.names[name] = replace(capture, numeric_text=True)
 
@@ -459,8 +492,7 @@ class Generator:
             select, renamed, renamed_values = self._row_columns()
             group_by = ""
 
-        sql = f"SELECT {', '.join(select)} FROM {block.source} AS {ROW}"
-        sql += _clauses(block, group_by)
+        sql = self._select(block, select, group_by)
         self.ctes.append(f"{name} AS (\n  {sql}\n)")
 
         self.names = renamed
@@ -519,7 +551,7 @@ class Generator:
             self.block.order = [
                 term
                 for value, descending in self.block.sort_keys
-                for term in order_terms(value, descending)
+                for term in order_terms(value, descending, self.dialect)
             ]
 
     def _finish(self) -> CompiledQuery:
@@ -528,7 +560,10 @@ class Generator:
             assert block.group_keys is not None
             all_items = dict(block.group_keys + block.aggregates)
             names = self.visible or list(all_items)
-            select = [f"{as_output(all_items[name])} AS {sql_identifier(name)}" for name in names]
+            select = [
+                f"{self.dialect.as_output(all_items[name])} AS {sql_identifier(name)}"
+                for name in names
+            ]
             # The group keys are the first columns of the SELECT.
             positions = ", ".join(str(i) for i in range(1, len(block.group_keys) + 1))
             group_by = f" GROUP BY {positions}" if block.group_keys else ""
@@ -537,7 +572,7 @@ class Generator:
             select = []
             for name in names:
                 value = self.names.get(name) or self._resolve_name(name, None)
-                select.append(f"{as_output(value)} AS {sql_identifier(name)}")
+                select.append(f"{self.dialect.as_output(value)} AS {sql_identifier(name)}")
             group_by = ""
         if block.order is None:
             if block.default_order is not None:
@@ -548,8 +583,7 @@ class Generator:
         statements: list[str] = []
         for limit in (block.limit or self.row_limit, block.limit or self.row_limit + 1):
             final = replace(block, limit=limit)
-            sql = f"SELECT {', '.join(select)}\nFROM {block.source} AS {ROW}"
-            sql += _clauses(final, group_by, "\n")
+            sql = self._select(final, select, group_by, "\n")
             if self.ctes:
                 sql = "WITH " + ",\n".join(self.ctes) + "\n" + sql
             statements.append(sql)
@@ -564,7 +598,24 @@ class Generator:
             columns=tuple(names),
             row_limit=block.limit or self.row_limit,
             limited_by_query=limited_by_query,
-            warnings=tuple(self.warnings),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    def _select(self, block: _Block, select: list[str], group_by: str, separator: str = " ") -> str:
+        """Return the SELECT of a block; without QUALIFY, its window filter reads a subquery."""
+        source = f"{block.source} AS {ROW}"
+        if block.source == "logs":
+            source, where = self.dialect.events_from(block.where)
+            block = replace(block, where=where)
+        if block.qualify is not None and not self.dialect.supports_qualify:
+            # dedup, the only command that sets QUALIFY, never shares a block with stats.
+            assert not group_by
+            inner = replace(block, qualify=None, order=None, limit=None)
+            keep = f"SELECT {ROW}.*, ({block.qualify}) AS _keep FROM {source}"
+            source = f"({keep}{_clauses(inner, '')}) AS {ROW}"
+            block = replace(block, where=[f"{ROW}._keep"], qualify=None)
+        return f"SELECT {', '.join(select)}{separator}FROM {source}" + _clauses(
+            block, group_by, separator
         )
 
     # Expressions
@@ -575,8 +626,10 @@ class Generator:
         *,
         aggregates_allowed: bool = False,
         overlay: dict[str, Value] | None = None,
+        percentiles: Percentiles | None = None,
     ) -> Value:
         compiler = ExpressionCompiler(
+            dialect=self.dialect,
             resolve=lambda field: self._resolve(field, overlay),
             timestamp=self.timestamp,
             now=self.now,
@@ -584,6 +637,7 @@ class Generator:
             range_end=self.scope.end,
             warnings=self.warnings,
             aggregates_allowed=aggregates_allowed,
+            percentiles=percentiles,
         )
         return compiler.compile(node)
 
@@ -608,7 +662,10 @@ class Generator:
                     node.position if node else None,
                 )
             segments = node.segments if node is not None else tuple(name.split("."))
-            return structured_field(segments)
+            try:
+                return structured_field(segments, self.dialect)
+            except UnsupportedFeature as error:
+                raise InsightsError(str(error), node.position if node else None) from None
         if name.lower() == "@timestamp" and self.timestamp_after_stats is not None:
             return self.timestamp_after_stats
         available = ", ".join(self.names) or "none"
@@ -669,10 +726,6 @@ def _escape_regex(text: str) -> str:
 
 def _string_list(values: tuple[str, ...]) -> str:
     return ", ".join(sql_string(value) for value in values)
-
-
-def _timestamp_literal(moment: datetime) -> str:
-    return f"TIMESTAMPTZ '{moment.strftime('%Y-%m-%d %H:%M:%S.%f')}+00'"
 
 
 def _nearest_field(name: str) -> str:

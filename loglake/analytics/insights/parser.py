@@ -28,6 +28,7 @@ from dataclasses import replace
 from loglake.analytics.insights import ast
 from loglake.analytics.insights.errors import InsightsSyntaxError, Position
 from loglake.analytics.insights.lexer import Lexer, Token, TokenType
+from loglake.analytics.insights.regexes import group_names
 
 MAX_NESTING = 40
 """Nesting of parentheses, calls and prefix operators a query may have: each level takes
@@ -43,7 +44,6 @@ MAX_CHAIN = 1_000
 ParameterValue = str | int | float | bool
 
 _COMPARISONS = ("=", "==", "!=", "<", "<=", ">", ">=")
-_NAMED_GROUP = re.compile(r"\(\?P?<([^>=!][^>]*)>")
 _KEYWORDS = frozenset({"and", "or", "not", "like", "in", "as", "by", "asc", "desc"})
 _UNSUPPORTED_COMMANDS: Mapping[str, str] = {
     "head": "head is deprecated in Insights: use limit",
@@ -244,7 +244,7 @@ class Parser:
         if self.token.is_operator("/"):
             regex_token = self.scan_regex()
             assert isinstance(regex_token.value, str)
-            names = tuple(_NAMED_GROUP.findall(regex_token.value))
+            names = tuple(group_names(regex_token.value))
             if not names:
                 raise self.error(
                     "a parse regular expression needs named groups such as (?<status>\\d+)",

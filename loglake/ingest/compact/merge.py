@@ -27,7 +27,7 @@ from loglake.ingest.compact.manifest import CompactionError
 from loglake.ingest.schema import LOGS_SCHEMA, SORT_KEYS
 from loglake.ingest.write import LOGS_PREFIX, parquet_bytes
 from loglake.ingest.xray.schema import SEGMENTS, TRACES, TableLayout
-from loglake.ingest.xray.write import _parquet_bytes as trace_parquet_bytes
+from loglake.ingest.xray.write import trace_parquet_bytes
 
 SortKeys = tuple[tuple[str, Literal["ascending", "descending"]], ...]
 
@@ -63,7 +63,7 @@ def _segments_preference(table: pa.Table) -> tuple[pa.Table, SortKeys]:
 
 def _layout_encoder(layout: TableLayout) -> Callable[[pa.Table, int], bytes]:
     def encode(table: pa.Table, row_group_rows: int) -> bytes:
-        return trace_parquet_bytes(table, layout, row_group_rows)
+        return trace_parquet_bytes(table, layout, row_group_rows=row_group_rows)
 
     return encode
 

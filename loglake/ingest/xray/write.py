@@ -62,7 +62,7 @@ def _write_table(
     for hour, rows in zip(hours, sizes, strict=True):
         part = table.slice(offset, rows).drop_columns([HOUR_COLUMN])
         offset += rows
-        body = _parquet_bytes(part, layout, row_group_rows)
+        body = trace_parquet_bytes(part, layout, row_group_rows=row_group_rows)
         object_name = name or _content_name(part, layout)
         key = f"{layout.prefix}/{partition_key(hour)}/{object_name}.parquet"
         store.put(key, body)
@@ -78,7 +78,9 @@ def _content_name(part: pa.Table, layout: TableLayout) -> str:
     return digest.hexdigest()
 
 
-def _parquet_bytes(part: pa.Table, layout: TableLayout, row_group_rows: int) -> bytes:
+def trace_parquet_bytes(part: pa.Table, layout: TableLayout, *, row_group_rows: int) -> bytes:
+    """Encode rows of the ``traces`` or ``segments`` table as Parquet with ``layout``'s
+    options: zstd, dictionaries for its repetitive columns, bloom filters for its IDs."""
     buffer = io.BytesIO()
     bloom_filters = {
         column: {"ndv": max(part.num_rows, 1), "fpp": _BLOOM_FALSE_POSITIVE_RATE}

@@ -1,0 +1,5 @@
+SELECT from_unixtime(floor(to_unixtime(src.timestamp) / 900) * 900) AS "time", count(*) AS "invocations", sum(CAST((src.status = 'error') AS INTEGER)) AS "errors", sum(CAST((src.status = 'timeout') AS INTEGER)) AS "timeouts", ((CAST((sum(CAST((src.status = 'error') AS INTEGER)) + sum(CAST((src.status = 'timeout') AS INTEGER))) AS DOUBLE) / NULLIF(count(*), 0)) * CAST(100 AS BIGINT)) AS "errorRatePct"
+FROM (SELECT * FROM (SELECT src.*, row_number() OVER (PARTITION BY src.log_group, src.log_stream, src.event_id ORDER BY src.request_id IS NULL, src.ingestion_time) AS _copy FROM logs AS src WHERE src.timestamp >= TIMESTAMP '2026-12-01 06:30:00.000' AND src.date >= '2026-12-01' AND (src.date > '2026-12-01' OR src.hour >= 6) AND src.timestamp < TIMESTAMP '2026-12-02 06:30:00.000' AND src.date <= '2026-12-02' AND (src.date < '2026-12-02' OR src.hour <= 6) AND (src.type = 'REPORT')) WHERE _copy = 1) AS src
+GROUP BY 1
+ORDER BY from_unixtime(floor(to_unixtime(src.timestamp) / 900) * 900) ASC NULLS LAST
+LIMIT 10000

@@ -1,0 +1,5 @@
+SELECT src.function_name AS "@function", count(DISTINCT src.request_id) AS "failedRequests", sum(CAST(((src.type = 'REPORT') AND (src.status = 'error')) AS INTEGER)) AS "errorInvocations", sum(CAST(((src.type = 'REPORT') AND (src.status = 'timeout')) AS INTEGER)) AS "timeouts", sum(CAST((src.level IN ('ERROR', 'FATAL')) AS INTEGER)) AS "errorLines"
+FROM (SELECT * FROM (SELECT src.*, row_number() OVER (PARTITION BY src.log_group, src.log_stream, src.event_id ORDER BY src.request_id IS NULL, src.ingestion_time) AS _copy FROM logs AS src WHERE src.timestamp >= TIMESTAMP '2026-12-01 06:30:00.000' AND src.date >= '2026-12-01' AND (src.date > '2026-12-01' OR src.hour >= 6) AND src.timestamp < TIMESTAMP '2026-12-02 06:30:00.000' AND src.date <= '2026-12-02' AND (src.date < '2026-12-02' OR src.hour <= 6) AND ((src.status IN ('error', 'timeout')) OR (src.level IN ('ERROR', 'FATAL')))) WHERE _copy = 1) AS src
+GROUP BY 1
+ORDER BY count(DISTINCT src.request_id) DESC NULLS LAST, src.function_name ASC NULLS LAST
+LIMIT 10000
