@@ -105,14 +105,14 @@ def run_cases(
 
     results = []
     for case in cases:
-        filled = {name: _fill(value, values) for name, value in case.parameters.items()}
+        filled = {name: fill_template(value, values) for name, value in case.parameters.items()}
         parameters: dict[str, ParameterValue] = dict(filled)
         insights = case.insights
         if insights is None:
             insights = saved[case.name].query
             parameters = bind_parameters(saved[case.name], filled)
-        sql = _fill(case.sql, values)
-        ndjson_sql = _fill(case.ndjson_sql or case.sql, values)
+        sql = fill_template(case.sql, values)
+        ndjson_sql = fill_template(case.ndjson_sql or case.sql, values)
 
         def loglake_rows(
             text: str = insights, parameters: dict[str, ParameterValue] = parameters
@@ -145,7 +145,7 @@ def run_cases(
         elif chdb_connection is None:
             runs["chdb"] = EngineRun(None, None, "chdb not installed")
         else:
-            chdb_sql = _fill(case.chdb, values)
+            chdb_sql = fill_template(case.chdb, values)
             runs["chdb"] = _run(partial(_chdb_rows, chdb_connection, chdb_sql), repeat, budget=60)
         results.append(CaseResult(case, insights, runs))
     lake.connection.close()
@@ -163,7 +163,8 @@ def _run(action: Callable[[], int], repeat: int, budget: float) -> EngineRun:
     return EngineRun(timing, rows[-1])
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
+def fill_template(template: str, values: dict[str, str]) -> str:
+    """Replace each ``${name}`` of a case's template with its value."""
     text = template
     for name, value in values.items():
         text = text.replace("${" + name + "}", value)

@@ -4,6 +4,10 @@ One handler serves a CloudWatch Logs subscription (``awslogs.data``), a Kinesis 
 mapping and a Firehose transformation, and it detects which from the event's shape. Clients and
 settings are created once per execution environment, outside the handler.
 
+The handler drops the events of its own log group (``AWS_LAMBDA_LOG_GROUP_NAME``, which
+Lambda sets), so that a subscription to that group cannot make it ingest its own log lines,
+each of which would write another line. It counts them in its log line.
+
 Failures split by whether a retry can help. A payload that cannot be decoded is quarantined and
 the invocation succeeds. A failed lake write raises, so Lambda retries the delivery, and after
 the last retry the dead-letter queue keeps it. Kinesis batches report the records whose write
@@ -45,6 +49,7 @@ _ingestor = Ingestor(
     default_region=_settings.region,
 )
 _cold_start = True
+_own_log_group = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME") or None
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
@@ -68,6 +73,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         log.error("ingest.unrecognised_event", error=str(error), quarantined=key)  # noqa: TRY400
         return None
 
+    own_events_dropped = _drop_own_log_group(decoding.records)
     report = IngestReport()
     try:
         response = _dispatch(decoding.shape, decoding.records, report, log)
@@ -85,11 +91,26 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any] | None:
         objects_written=len(report.objects),
         bytes_written=report.bytes_written,
         control_messages=report.control_messages,
+        own_log_group_events_dropped=own_events_dropped,
         quarantined=len(report.quarantined),
         failures=report.failures[:10],
         duration_ms=round((time.perf_counter() - started) * 1000, 2),
     )
     return response
+
+
+def _drop_own_log_group(records: list[DecodedRecord]) -> int:
+    """Remove the batches of this function's own log group; return how many events they had."""
+    if _own_log_group is None:
+        return 0
+
+    dropped = 0
+    for record in records:
+        kept = [batch for batch in record.batches if batch.log_group != _own_log_group]
+        if len(kept) != len(record.batches):
+            dropped += record.event_count - sum(len(batch.events) for batch in kept)
+            record.batches = kept
+    return dropped
 
 
 def _dispatch(

@@ -4,7 +4,11 @@ Lambda runs one invocation at a time per execution environment, and each environ
 its own log stream, so within a delivery (one stream, events in order) the lines between
 ``START`` and ``REPORT`` of a request belong to it. This pass fills the request ID of lines
 that print none (``print()`` output, Go and Java lines) and gives a REPORT without a
-``Status`` field the outcome the other lines of its invocation show.
+``Status`` field the outcome the other lines of its invocation show. When active tracing
+is on, the REPORT names the invocation's X-Ray trace, and every line of the invocation
+without a trace ID of its own gets it: the lines since the REPORT before it, and lines
+after it that name the same request ID. The REPORT's segment ID stays on the REPORT,
+because it identifies the function's segment, not the segment of each line.
 """
 
 from __future__ import annotations
@@ -25,23 +29,47 @@ class _Evidence:
 
 
 def apply_invocation_context(lines: Sequence[ParsedLine]) -> None:
-    """Fill request IDs and REPORT outcomes in place, for the lines of one log stream."""
+    """Fill request IDs, REPORT outcomes and trace IDs in place, for the lines of one log stream."""
     current: str | None = None
     evidence: dict[str, _Evidence] = {}
+    # The trace ID of each request whose REPORT came earlier in ``lines``.
+    reported_traces: dict[str, str] = {}
+    after_last_report = 0
 
-    for line in lines:
-        if line.type == "START" and line.request_id:
+    for index, line in enumerate(lines):
+        line_type = line.type
+        if line_type == "START" and line.request_id:
             current = line.request_id
-        elif line.request_id is None and current is not None and line.type in ("APP", "PLATFORM"):
+        elif line.request_id is None and current is not None and line_type in _INVOCATION_LINES:
             line.request_id = current
 
-        if line.request_id and line.type in ("APP", "PLATFORM"):
-            _record_evidence(evidence.setdefault(line.request_id, _Evidence()), line)
+        request_id = line.request_id
+        if request_id and line_type in _INVOCATION_LINES:
+            _record_evidence(evidence.setdefault(request_id, _Evidence()), line)
 
-        if line.type == "REPORT":
-            if line.request_id:
-                _settle_report(line, evidence.pop(line.request_id, None))
+        if line_type == "REPORT":
+            if request_id:
+                _settle_report(line, evidence.pop(request_id, None))
+                if line.trace_id is not None:
+                    _copy_trace_id(lines, after_last_report, index, request_id, line.trace_id)
+                    reported_traces[request_id] = line.trace_id
             current = None
+            after_last_report = index + 1
+        elif reported_traces and line.trace_id is None and request_id in reported_traces:
+            line.trace_id = reported_traces[request_id]
+
+
+_INVOCATION_LINES = ("APP", "PLATFORM")
+"""Line types that a request ID from START is filled into and that show an outcome."""
+
+
+def _copy_trace_id(
+    lines: Sequence[ParsedLine], start: int, end: int, request_id: str, trace_id: str
+) -> None:
+    """Give ``trace_id`` to the lines in ``lines[start:end]`` of ``request_id`` that have none."""
+    for line in lines[start:end]:
+        if line.trace_id is None and line.request_id == request_id:
+            line.trace_id = trace_id
 
 
 def _record_evidence(evidence: _Evidence, line: ParsedLine) -> None:

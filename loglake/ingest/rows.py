@@ -1,70 +1,69 @@
-"""Build the ``logs`` table's rows from decoded batches: one row per log event."""
+"""Build the ``logs`` table's rows from decoded batches: one row per log event.
+
+Rows are gathered column by column. Columns that one batch shares (its log group, stream,
+account) are extended once per batch, the columns of the events' own fields once per batch
+with ``map``, and the parsed columns once per slab of parsed lines. Each column then
+becomes an Arrow array in one call (``arrow_columns``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import repeat
+from operator import attrgetter
+from typing import Any, cast
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from loglake.ingest.arrow_columns import ARRAY_BUILDERS, escape_surrogates, string_array
+from loglake.ingest.gc_pause import collection_paused
 from loglake.ingest.invocations import apply_invocation_context
 from loglake.ingest.model import LogBatch, LogEvent, ParsedLine
-from loglake.ingest.naming import function_identity
+from loglake.ingest.naming import FunctionIdentity, function_identity
 from loglake.ingest.parse import parse_message
 from loglake.ingest.schema import LOGS_SCHEMA
 
 _MAX_EPOCH_MS = 253_402_300_799_999
 """9999-12-31T23:59:59.999Z, the last instant a partition's date can name."""
 
-_INT32_MAX = 2**31 - 1
+_PARSED_COLUMNS = (
+    "type",
+    "level",
+    "request_id",
+    "trace_id",
+    "segment_id",
+    "error_type",
+    "duration_ms",
+    "billed_duration_ms",
+    "init_duration_ms",
+    "restore_duration_ms",
+    "memory_size_mb",
+    "max_memory_used_mb",
+    "status",
+    "cold_start",
+)
+"""Columns copied from ``ParsedLine`` attributes of the same name."""
 
+_PARSED_GETTERS = tuple((name, attrgetter(name)) for name in _PARSED_COLUMNS)
 
-def _text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    if value.isascii():
-        return value
-    return value.encode("utf-8", "backslashreplace").decode()
+_BATCH_COLUMNS = ("account", "region", "log_group", "log_stream", "function_name")
+"""Columns with one value per batch, stored as runs until the table is built."""
 
+_SLAB_LINES = 4096
+"""Parsed lines held before their columns are copied out: enough to spread the cost of each
+copy's call, few enough that the lines' ``fields`` dicts do not pile up in memory."""
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if abs(value) < 1e300 else None
-
-
-def _int32(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if -_INT32_MAX <= value <= _INT32_MAX else None
-
-
-def _boolean(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-# A parsed value that does not fit its column, such as a memory size beyond 32 bits,
-# becomes null so that one odd line cannot fail its batch. The message keeps the value.
-_PARSED_COLUMNS: dict[str, Callable[[object], object]] = {
-    "type": _text,
-    "level": _text,
-    "request_id": _text,
-    "trace_id": _text,
-    "segment_id": _text,
-    "error_type": _text,
-    "duration_ms": _number,
-    "billed_duration_ms": _number,
-    "init_duration_ms": _number,
-    "restore_duration_ms": _number,
-    "memory_size_mb": _int32,
-    "max_memory_used_mb": _int32,
-    "status": _text,
-    "cold_start": _boolean,
-}
+_event_message = attrgetter("message")
+_event_id = attrgetter("event_id")
+_event_timestamp = attrgetter("timestamp_ms")
+_event_ingestion_time = attrgetter("ingestion_time_ms")
+_line_fields = attrgetter("fields")
+_line_function_version = attrgetter("function_version")
 
 
 @dataclass(slots=True)
@@ -85,50 +84,166 @@ def build_logs_table(
     stats: RowStats | None = None,
 ) -> pa.Table:
     """Parse every event of ``batches`` into one row of the ``logs`` schema, keeping its message."""
-    columns: dict[str, list[Any]] = {name: [] for name in LOGS_SCHEMA.names}
-    stats = stats if stats is not None else RowStats()
+    columns = _LogColumns(
+        ingestion_time_ms, default_region, stats if stats is not None else RowStats()
+    )
+    with collection_paused():
+        for batch in batches:
+            columns.add_batch(batch)
+        return columns.to_table()
 
-    for batch in batches:
-        _append_batch(columns, batch, ingestion_time_ms, default_region, stats)
 
-    return pa.Table.from_pydict(columns, schema=LOGS_SCHEMA)
+class _LogColumns:
+    """The ``logs`` table's columns as Python lists, filled batch by batch."""
 
+    def __init__(self, ingestion_time_ms: int, default_region: str | None, stats: RowStats):
+        self.ingestion_time_ms = ingestion_time_ms
+        self.default_region = default_region
+        self.stats = stats
+        self.values: dict[str, list[Any]] = {name: [] for name in LOGS_SCHEMA.names}
+        self.batch_values: dict[str, list[str | None]] = {name: [] for name in _BATCH_COLUMNS}
+        self.run_ends: list[int] = []
+        """The row count after each batch, where the runs of ``batch_values`` end."""
+        self.lines: list[ParsedLine] = []
+        """Parsed lines whose columns are not copied out yet."""
+        self.stream_versions: list[str | None] = []
+        """The function version each of ``lines`` gets from its stream's name."""
+        self.identities: dict[tuple[str, str], FunctionIdentity] = {}
 
-def _append_batch(
-    columns: dict[str, list[Any]],
-    batch: LogBatch,
-    ingestion_time_ms: int,
-    default_region: str | None,
-    stats: RowStats,
-) -> None:
-    parsed = [parse_message(event.message) for event in batch.events]
-    apply_invocation_context(parsed)
+    def add_batch(self, batch: LogBatch) -> None:
+        """Parse the events of one batch and add their rows."""
+        events = batch.events
+        count = len(events)
+        if not count:
+            return
 
-    function_name, stream_version = function_identity(batch.log_group, batch.log_stream)
-    region = batch.region or default_region
-    timestamps = _event_timestamps(batch.events, parsed, ingestion_time_ms, stats)
-    seen: dict[tuple[int | None, str], int] = {}
+        messages = list(map(_event_message, events))
+        lines = list(map(parse_message, messages))
+        apply_invocation_context(lines)
 
-    for event, line, timestamp in zip(batch.events, parsed, timestamps, strict=True):
-        stats.events += 1
-        event_id = event.event_id
-        if not event_id:
-            stats.without_event_id += 1
-            event_id = _content_event_id(batch, event, seen)
+        identity = self.identities.get((batch.log_group, batch.log_stream))
+        if identity is None:
+            identity = function_identity(batch.log_group, batch.log_stream)
+            self.identities[batch.log_group, batch.log_stream] = identity
 
-        columns["timestamp"].append(timestamp)
-        columns["ingestion_time"].append(_epoch_ms(event.ingestion_time_ms) or ingestion_time_ms)
-        columns["account"].append(batch.owner)
-        columns["region"].append(region)
-        columns["log_group"].append(batch.log_group)
-        columns["log_stream"].append(batch.log_stream)
-        columns["event_id"].append(event_id)
-        columns["function_name"].append(function_name)
-        columns["function_version"].append(line.function_version or stream_version)
-        columns["message"].append(_encodable(event.message, stats))
-        columns["fields"].append(_fields_json(line, stats))
-        for name, check in _PARSED_COLUMNS.items():
-            columns[name].append(check(getattr(line, name)))
+        values = self.values
+        self.stats.events += count
+        values["timestamp"] += self._timestamps(events, lines)
+        values["ingestion_time"] += self._ingestion_times(events)
+        values["event_id"] += self._event_ids(batch)
+        values["message"] += messages
+        batch_values = self.batch_values
+        batch_values["account"].append(batch.owner)
+        batch_values["region"].append(batch.region or self.default_region)
+        batch_values["log_group"].append(batch.log_group)
+        batch_values["log_stream"].append(batch.log_stream)
+        batch_values["function_name"].append(identity.function_name)
+        self.run_ends.append(len(values["message"]))
+
+        self.lines += lines
+        self.stream_versions += repeat(identity.function_version, count)
+        if len(self.lines) >= _SLAB_LINES:
+            self._copy_parsed_columns()
+
+    def to_table(self) -> pa.Table:
+        """Convert the columns to Arrow, one call per column."""
+        self._copy_parsed_columns()
+        values = self.values
+        arrays = []
+        for field in LOGS_SCHEMA:
+            name = field.name
+            if name == "message":
+                arrays.append(self._message_array(values[name]))
+            elif name == "fields":
+                storage = pa.array(values[name], type=pa.string())
+                arrays.append(pa.ExtensionArray.from_storage(field.type, storage))
+            elif name in ("timestamp", "ingestion_time"):
+                arrays.append(pa.array(values[name], type=field.type))
+            elif name in _BATCH_COLUMNS:
+                arrays.append(self._batch_column_array(name))
+            else:
+                arrays.append(ARRAY_BUILDERS[str(field.type)](values[name]))
+        return pa.Table.from_arrays(arrays, schema=LOGS_SCHEMA)
+
+    def _batch_column_array(self, name: str) -> pa.Array[Any]:
+        """Expand the column's value per batch to one per row, in Arrow."""
+        if len(self.run_ends) <= 1:
+            # One batch, as in a delivery: repeating its value costs less than the runs.
+            return string_array(self.batch_values[name] * sum(self.run_ends))
+        batch_values = string_array(self.batch_values[name])
+        # Run ends must grow strictly, so add_batch adds no run for an empty batch.
+        run_ends = pa.array(self.run_ends, type=pa.int64())
+        runs: pa.RunEndEncodedArray[Any, Any] = pa.RunEndEncodedArray.from_arrays(
+            run_ends, batch_values
+        )
+        decoded = pc.run_end_decode(runs)  # type: ignore[attr-defined]  # missing from the stubs
+        return cast("pa.Array[Any]", decoded)
+
+    def _copy_parsed_columns(self) -> None:
+        lines = self.lines
+        if not lines:
+            return
+
+        values = self.values
+        for name, getter in _PARSED_GETTERS:
+            values[name] += map(getter, lines)
+        values["fields"] += self._fields_json(lines)
+        values["function_version"] += [
+            line_version or stream_version
+            for line_version, stream_version in zip(
+                map(_line_function_version, lines), self.stream_versions, strict=True
+            )
+        ]
+        self.lines = []
+        self.stream_versions = []
+
+    def _timestamps(self, events: list[LogEvent], lines: list[ParsedLine]) -> list[int]:
+        own = list(map(_event_timestamp, events))
+        try:
+            # min() and max() raise TypeError on a None among integers.
+            if min(own) >= 0 and max(own) <= _MAX_EPOCH_MS:
+                return own
+        except TypeError:
+            pass
+        return _event_timestamps(events, lines, self.ingestion_time_ms, self.stats)
+
+    def _ingestion_times(self, events: list[LogEvent]) -> Iterable[int]:
+        times = list(map(_event_ingestion_time, events))
+        if times.count(None) == len(times):
+            return repeat(self.ingestion_time_ms, len(times))
+        return [_epoch_ms(time) or self.ingestion_time_ms for time in times]
+
+    def _event_ids(self, batch: LogBatch) -> list[str]:
+        event_ids = list(map(_event_id, batch.events))
+        if all(event_ids):
+            return event_ids
+
+        seen: dict[tuple[int | None, str], int] = {}
+        filled = []
+        for event, event_id in zip(batch.events, event_ids, strict=True):
+            if not event_id:
+                self.stats.without_event_id += 1
+                event_id = _content_event_id(batch, event, seen)
+            filled.append(event_id)
+        return filled
+
+    def _fields_json(self, lines: list[ParsedLine]) -> list[str | None]:
+        dumps = orjson.dumps
+        try:
+            # decode() also frees orjson's output buffer, which is several times the text.
+            return [
+                dumps(fields, default=str).decode() if fields else None
+                for fields in map(_line_fields, lines)
+            ]
+        except TypeError:
+            return [_fields_json(line, self.stats) for line in lines]
+
+    def _message_array(self, messages: list[str]) -> pa.Array[Any]:
+        try:
+            return pa.array(messages, type=pa.string())
+        except UnicodeEncodeError:
+            encodable = [_encodable(message, self.stats) for message in messages]
+            return pa.array(encodable, type=pa.string())
 
 
 def _event_timestamps(
@@ -199,17 +314,14 @@ def _content_event_id(
 
 
 def _encodable(text: str, stats: RowStats) -> str:
-    """Return ``text`` with each lone surrogate written as a backslash escape, as Arrow needs UTF-8.
-
-    A JSON payload can carry a lone surrogate as an escape such as ``\\ud800``.
-    """
+    """Return ``text`` with each lone surrogate escaped, counting the texts that had one."""
     if text.isascii():
         return text
     try:
         text.encode()
     except UnicodeEncodeError:
         stats.escaped_surrogates += 1
-        return text.encode("utf-8", "backslashreplace").decode()
+        return escape_surrogates(text)
     return text
 
 

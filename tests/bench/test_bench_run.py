@@ -14,6 +14,7 @@ from bench.corpus import load_corpus, parse_size
 from bench.query_cases import ACCEPTANCE_CASES, SAVED_QUERY_CASES
 from bench.report import begin_marker, end_marker, replace_section
 from bench.run import main, size_label
+from bench.sql_ratios import main as sql_ratios_main
 
 PAGE = """# Benchmarks
 
@@ -123,3 +124,12 @@ def test_parse_size_rejects(text: str) -> None:
 )
 def test_size_label(events: int, label: str) -> None:
     assert size_label(events) == label
+
+
+def test_sql_ratios_prints_every_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = sql_ratios_main(["--size", "2k", "--runs", "1", "--cache", str(tmp_path)])
+
+    assert code == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    names = [line.split(" | ")[0].removeprefix("| ") for line in lines[2:]]
+    assert names == [case.name for case in ACCEPTANCE_CASES + SAVED_QUERY_CASES]

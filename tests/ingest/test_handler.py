@@ -234,3 +234,64 @@ def test_unknown_event_with_odd_json_quarantined(
     handler = load_handler(str(tmp_path))
     assert handler.handler(event, lambda_context()) is None
     assert len(list(tmp_path.glob("quarantine/*/*.json.gz"))) == 1
+
+
+OWN_LOG_GROUP = "/aws/lambda/loglake-ingest"
+
+
+def test_own_log_group_dropped_and_counted(
+    tmp_path: Path,
+    load_handler: Loader,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_LOG_GROUP_NAME", OWN_LOG_GROUP)
+    handler = load_handler(str(tmp_path))
+    own = awslogs_event(subscription_payload(MESSAGES, log_group=OWN_LOG_GROUP))
+
+    assert handler.handler(own, lambda_context()) is None
+
+    logged = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert logged["own_log_group_events_dropped"] == len(MESSAGES)
+    assert logged["events_in"] == 0
+    assert count_rows(tmp_path) == 0
+    assert not list(tmp_path.rglob("*.json.gz"))
+
+
+def test_own_log_group_dropped_among_kinesis_records(
+    tmp_path: Path,
+    load_handler: Loader,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_LOG_GROUP_NAME", OWN_LOG_GROUP)
+    handler = load_handler(str(tmp_path))
+    payloads = [
+        gzipped(subscription_payload(MESSAGES[:3], log_group=OWN_LOG_GROUP, first_id=1)),
+        gzipped(subscription_payload(MESSAGES, first_id=10)),
+    ]
+
+    response = handler.handler(kinesis_event(payloads), lambda_context())
+
+    assert response == {"batchItemFailures": []}
+    logged = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert logged["own_log_group_events_dropped"] == 3
+    assert logged["log_groups"] == ["/aws/lambda/orders-api"]
+    assert count_rows(tmp_path) == len(MESSAGES)
+
+
+def test_log_group_named_like_function_kept_outside_lambda(
+    tmp_path: Path,
+    load_handler: Loader,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("AWS_LAMBDA_LOG_GROUP_NAME", raising=False)
+    handler = load_handler(str(tmp_path))
+    event = awslogs_event(subscription_payload(MESSAGES, log_group=OWN_LOG_GROUP))
+
+    handler.handler(event, lambda_context())
+
+    logged = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert logged["own_log_group_events_dropped"] == 0
+    assert count_rows(tmp_path) == len(MESSAGES)

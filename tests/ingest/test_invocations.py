@@ -82,3 +82,77 @@ def test_runtime_exit_without_type_counts() -> None:
     line = report(max_memory_used_mb=128)
     apply_invocation_context([killed, line])
     assert line.error_type == "Runtime.OutOfMemory"
+
+
+TRACE = "1-674d8f21-5b0c3e9a7d2f4a61c8e0b735"
+SEGMENT = "9a4c2e7f1b3d5a08"
+
+
+def traced_report() -> ParsedLine:
+    return report(trace_id=TRACE, segment_id=SEGMENT)
+
+
+def test_report_trace_id_fills_invocation_lines() -> None:
+    start = ParsedLine(type="START", request_id=REQUEST)
+    printed = ParsedLine(type="APP")
+    logged = ParsedLine(type="APP", request_id=REQUEST, level="INFO")
+    end = ParsedLine(type="END", request_id=REQUEST)
+
+    apply_invocation_context([start, printed, logged, end, traced_report()])
+
+    assert [line.trace_id for line in (start, printed, logged, end)] == [TRACE] * 4
+    assert [line.segment_id for line in (start, printed, logged, end)] == [None] * 4
+
+
+def test_report_keeps_own_segment_id() -> None:
+    line = traced_report()
+
+    apply_invocation_context([ParsedLine(type="START", request_id=REQUEST), line])
+
+    assert line.trace_id == TRACE
+    assert line.segment_id == SEGMENT
+
+
+def test_line_with_own_trace_id_keeps_it() -> None:
+    own = ParsedLine(type="APP", request_id=REQUEST, trace_id="1-00000000-000000000000000000000001")
+
+    apply_invocation_context([ParsedLine(type="START", request_id=REQUEST), own, traced_report()])
+
+    assert own.trace_id == "1-00000000-000000000000000000000001"
+
+
+def test_trace_id_skips_other_invocations() -> None:
+    earlier = ParsedLine(type="APP", request_id="earlier-request")
+    earlier_report = ParsedLine(type="REPORT", request_id="earlier-request")
+    printed_before = ParsedLine(type="APP")
+    other = ParsedLine(type="APP", request_id="other-request")
+
+    start = ParsedLine(type="START", request_id=REQUEST)
+
+    apply_invocation_context(
+        [earlier, earlier_report, start, other, traced_report(), printed_before]
+    )
+
+    assert earlier.trace_id is None
+    assert earlier_report.trace_id is None
+    assert other.trace_id is None
+    assert printed_before.trace_id is None
+
+
+def test_trace_id_fills_later_lines_of_request() -> None:
+    late = ParsedLine(type="APP", request_id=REQUEST)
+    unrelated = ParsedLine(type="APP")
+
+    apply_invocation_context([traced_report(), late, unrelated])
+
+    assert late.trace_id == TRACE
+    assert unrelated.trace_id is None
+
+
+def test_report_without_trace_id_fills_none() -> None:
+    printed = ParsedLine(type="APP")
+
+    apply_invocation_context([ParsedLine(type="START", request_id=REQUEST), printed, report()])
+
+    assert printed.request_id == REQUEST
+    assert printed.trace_id is None

@@ -103,3 +103,58 @@ def test_event_id_gives_missing_timestamp() -> None:
     event_id = "34995263194743957926394092898794541076935926438371917824"
     (row,) = rows_of([LogEvent(event_id, None, "END RequestId: x\n")])
     assert row["timestamp"].timestamp() * 1000 == 1569241874350
+
+
+def test_report_trace_id_reaches_invocation_rows() -> None:
+    request_id = "3f1c9a52-7d4e-4b8a-9f61-2c0e5d7a4b19"
+    messages = [
+        f"START RequestId: {request_id} Version: $LATEST\n",
+        "processing order 42\n",
+        f"END RequestId: {request_id}\n",
+        REPORT,
+    ]
+    events = [LogEvent(str(index), 5 + index, message) for index, message in enumerate(messages)]
+
+    rows = rows_of(events)
+
+    assert [row["trace_id"] for row in rows] == ["1-674d8f21-5b0c3e9a7d2f4a61c8e0b735"] * 4
+    assert [row["segment_id"] for row in rows] == [None, None, None, "9a4c2e7f1b3d5a08"]
+    assert rows[1]["request_id"] == request_id
+
+
+def test_surrogate_in_function_version_is_escaped() -> None:
+    stats = RowStats()
+    message = "START RequestId: x Version: \ud800\n"
+    batch = LogBatch("1", "/aws/lambda/a", STREAM, [LogEvent("1", 5, message)], "subscription")
+
+    (row,) = build_logs_table([batch], ingestion_time_ms=NOW_MS, stats=stats).to_pylist()
+
+    assert row["function_version"] == "\\ud800"
+    assert row["message"] == "START RequestId: x Version: \\ud800\n"
+    # The message and the fields JSON each count.
+    assert stats.escaped_surrogates == 2
+
+
+def test_odd_column_values_become_null() -> None:
+    # A parser that returns a value of the wrong type or size must not fail the batch.
+    odd = LogEvent("1", 5, "REPORT RequestId: x\tDuration: 1 ms\tMemory Size: 2147483648 MB\t")
+    (row,) = rows_of([odd])
+
+    assert row["memory_size_mb"] is None
+    assert row["duration_ms"] == 1.0
+
+
+def test_batch_columns_follow_their_rows() -> None:
+    first = LogBatch("111111111111", "/aws/lambda/a", STREAM, [LogEvent("1", 5, "x")] * 2, "s")
+    empty = LogBatch("222222222222", "/aws/lambda/b", STREAM, [], "s")
+    last = LogBatch(None, "/custom/c", "plain", [LogEvent("3", 6, "y")], "s", region="eu-west-1")
+
+    rows = build_logs_table(
+        [first, empty, last], ingestion_time_ms=NOW_MS, default_region="us-east-1"
+    ).to_pylist()
+
+    assert [row["log_group"] for row in rows] == ["/aws/lambda/a", "/aws/lambda/a", "/custom/c"]
+    assert [row["account"] for row in rows] == ["111111111111", "111111111111", None]
+    assert [row["region"] for row in rows] == ["us-east-1", "us-east-1", "eu-west-1"]
+    assert [row["log_stream"] for row in rows] == [STREAM, STREAM, "plain"]
+    assert [row["function_name"] for row in rows] == ["a", "a", None]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from loglake.ingest import write
 from loglake.ingest.model import LogBatch, LogEvent
 from loglake.ingest.rows import build_logs_table
 from loglake.ingest.store import LocalStore
@@ -103,3 +107,38 @@ def test_object_name_includes_stream() -> None:
     other_stream = batch("/aws/lambda/a", [BASE_MS, BASE_MS + 1])
     other_stream.log_stream = "2026/11/02/[$LATEST]def"
     assert object_name(first) != object_name(table_of(other_stream))
+
+
+def row_by_row_name(table: pa.Table) -> str:
+    """Name an object the way object_name defines it, one row at a time."""
+    digest = hashlib.blake2b(digest_size=16)
+    columns = [table[name].to_pylist() for name in ("log_group", "log_stream", "event_id")]
+    for log_group, log_stream, event_id in zip(*columns, strict=True):
+        digest.update(f"{log_group}\0{log_stream}\0{event_id}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("arrow_min_rows", [0, 1_000_000])
+def test_object_name_matches_row_by_row_hash(
+    arrow_min_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both ways of hashing: through Arrow, and row by row for small objects.
+    monkeypatch.setattr(write, "_ARROW_NAME_MIN_ROWS", arrow_min_rows)
+    table = table_of(
+        batch("/aws/lambda/a", [BASE_MS + 1, BASE_MS + 2, BASE_MS + 3]),
+        batch("/aws/lambda/é", [BASE_MS + 4], first_id=9),
+    )
+    # A slice and two chunks start their data buffers at an offset.
+    chunked = pa.concat_tables([table.slice(1, 2), table.slice(3, 1)])
+
+    assert object_name(table) == row_by_row_name(table)
+    assert object_name(table.slice(1, 2)) == row_by_row_name(table.slice(1, 2))
+    assert object_name(chunked) == row_by_row_name(chunked)
+    assert chunked["event_id"].num_chunks == 2
+
+
+def test_object_name_with_nulls_hashes_none() -> None:
+    names = {"log_group": ["/a"], "log_stream": [None], "event_id": ["1"]}
+    table = pa.table(names, schema=pa.schema([(name, pa.string()) for name in names]))
+
+    assert object_name(table) == row_by_row_name(table)

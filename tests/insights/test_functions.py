@@ -329,7 +329,8 @@ def test_loglake_fields(fixture_lake: Lake) -> None:
             1024,
         )
     ]
-    assert column(fixture_lake, f'filter @traceId = "{TRACE}" | stats count(*)') == [2]
+    # R1's five lines: the JSON line names the trace, and the REPORT gives it to the rest.
+    assert column(fixture_lake, f'filter @traceId = "{TRACE}" | stats count(*)') == [5]
     assert column(fixture_lake, 'filter @xrayTraceId = "' + TRACE + '" | stats count(*)') == [1]
     assert column(fixture_lake, 'filter @level = "WARN" | fields @function') == ["thumbs"]
     assert column(fixture_lake, "filter @coldStart | fields @requestId") == [R1]

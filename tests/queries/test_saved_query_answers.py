@@ -327,8 +327,12 @@ def test_trace_lines_known(known_lake: Lake) -> None:
         "@level",
         "@message",
     ]
+    # Every line of A2's invocation gets the trace ID of its REPORT.
     assert [row[:5] for row in result.rows] == [
         (at(8, 5, 0.1), "worker", W1, "APP", "INFO"),
+        (at(8, 7, 0.0), "api", A2, "START", None),
+        (at(8, 7, 0.05), "api", A2, "APP", "ERROR"),
+        (at(8, 7, 0.2), "api", A2, "END", None),
         (at(8, 7, 0.2), "api", A2, "REPORT", None),
     ]
 
@@ -610,7 +614,7 @@ def test_trace_lines_demo(demo_lake: Lake) -> None:
     ).rows
     result = run_saved(demo_lake, "trace-lines", DEMO_SCOPE, trace_id=trace_id)
 
-    assert {row[3] for row in expected} == {"APP", "REPORT"}
+    assert {row[3] for row in expected} == {"START", "APP", "END", "REPORT"}
     assert Counter(result.rows) == Counter(expected)
     timestamps = [row[0] for row in result.rows]
     assert timestamps == sorted(timestamps)

@@ -40,6 +40,7 @@ from loglake.ingest.decode.streams import (
 )
 from loglake.ingest.decode.subscription import batch_from_subscription
 from loglake.ingest.errors import DecodeError
+from loglake.ingest.gc_pause import collection_paused
 from loglake.ingest.model import LogBatch
 
 S3_OBJECT = "s3-object"
@@ -84,6 +85,14 @@ def decode_file(
     decode.
     """
     context = _FileContext(name, log_group, log_stream, owner, region)
+    with collection_paused():
+        return _decode_file(data, context, max_decompressed_bytes)
+
+
+def _decode_file(
+    data: bytes, context: _FileContext, max_decompressed_bytes: int
+) -> list[DecodedRecord]:
+    name = context.name
     if name.rsplit("/", 1)[-1] == PROBE_OBJECT_NAME:
         return [DecodedRecord(f"{name}#0", data, [], control_message=True)]
 

@@ -101,8 +101,33 @@ def iter_gzip_members(data: bytes, *, max_decompressed_bytes: int) -> Iterator[G
 
 def gunzip(data: bytes, *, max_decompressed_bytes: int) -> bytes:
     """Decompress all gzip members of ``data`` into one byte string."""
+    single = _inflate_single_member(data, max_decompressed_bytes)
+    if single is not None:
+        return single
+
     members = iter_gzip_members(data, max_decompressed_bytes=max_decompressed_bytes)
     return b"".join(member.content for member in members)
+
+
+def _inflate_single_member(data: bytes, cap: int) -> bytes | None:
+    """Inflate ``data`` in one call when it is one small, whole gzip member, else return None.
+
+    A subscription delivery is one member, and this skips the slicing loop of
+    ``_inflate_member``. Anything else (data over 1 MB, several members, trailing bytes,
+    a truncated or corrupt member, output past ``cap``) returns None, so that
+    ``iter_gzip_members`` handles it and names the failure.
+    """
+    if len(data) > _MAX_SLICE_BYTES or not data.startswith(GZIP_MAGIC):
+        return None
+
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        content = inflater.decompress(data, cap + 1)
+    except zlib.error:
+        return None
+    if not inflater.eof or inflater.unused_data or len(content) > cap:
+        return None
+    return content
 
 
 def _inflate_member(view: memoryview, start: int, room: int, cap: int) -> tuple[bytes, int]:

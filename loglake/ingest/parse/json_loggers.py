@@ -56,10 +56,11 @@ def load_json_object(text: str) -> dict[str, Any] | None:
 
 def parse_json_record(record: dict[str, Any]) -> ParsedLine:
     """Derive the columns of a JSON application record, with the record as ``fields``."""
+    trace_id = _find_first_str(record, _TRACE_ID_KEYS)
     return ParsedLine(
         level=_find_level(record),
         request_id=_find_first_str(record, _REQUEST_ID_KEYS),
-        trace_id=normalise_trace_id(_find_first_str(record, _TRACE_ID_KEYS)),
+        trace_id=None if trace_id is None else normalise_trace_id(trace_id),
         error_type=_find_error_type(record),
         status=_unhandled_error_status(record),
         fields=record,
@@ -81,9 +82,10 @@ def _unhandled_error_status(record: dict[str, Any]) -> str | None:
 
 
 def _find_first_str(record: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    # get_str, inlined because this runs for every key of every JSON line.
     for key in keys:
-        value = get_str(record, key)
-        if value is not None:
+        value = record.get(key)
+        if isinstance(value, str) and value:
             return value
     return None
 
@@ -102,20 +104,23 @@ def _find_error_type(record: dict[str, Any]) -> str | None:
         return error_type
 
     # Powertools for TypeScript and Java: "error": {"name": ..., "message": ..., ...}.
-    error = get_dict(record, "error")
-    if error is not None:
+    error = record.get("error")
+    if isinstance(error, dict):
         return get_str(error, "name")
 
     # Lambda's Node.js JSON format logs a lone Error as "message": {"errorType": ...}.
-    message = get_dict(record, "message")
-    return get_str(message, "errorType") if message is not None else None
+    message = record.get("message")
+    return get_str(message, "errorType") if isinstance(message, dict) else None
 
 
 def _find_timestamp(record: dict[str, Any]) -> int | None:
+    # get_epoch_or_text, inlined because this runs for every key of every JSON line.
     for key in _TIMESTAMP_KEYS:
-        value = get_epoch_or_text(record, key)
-        if value is not None:
-            return _to_epoch_ms(value)
+        value = record.get(key)
+        if isinstance(value, str):
+            return parse_timestamp(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return epoch_to_ms(value)
 
     # Embedded Metric Format: "_aws": {"Timestamp": <epoch ms>, ...}.
     metadata = get_dict(record, "_aws")

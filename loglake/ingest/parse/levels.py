@@ -35,6 +35,14 @@ _LEVEL_NAMES: dict[str, str] = {
     "EMERGENCY": "FATAL",
 }
 
+# The names above as loggers commonly spell them ("info", "Information"), which map as
+# their upper-case forms do, found without the strip and upper-casing below.
+_LEVEL_SPELLINGS: dict[str, str] = {
+    spelling: level
+    for name, level in _LEVEL_NAMES.items()
+    for spelling in (name, name.lower(), name.capitalize())
+}
+
 # pino's default numeric levels.
 _PINO_LEVELS: dict[int, str] = {
     10: "TRACE",
@@ -65,7 +73,7 @@ def normalise_level(value: object) -> str | None:
 
 
 def _normalise_level_name(name: str) -> str | None:
-    level = _LEVEL_NAMES.get(name)
+    level = _LEVEL_SPELLINGS.get(name)
     if level is not None or len(name) > _MAX_LEVEL_NAME_LENGTH:
         return level
 

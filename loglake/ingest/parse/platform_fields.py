@@ -53,6 +53,14 @@ def split_key_values(text: str) -> dict[str, str]:
     the cut-off ``Segmen…`` of a truncated line) is not kept in the result, only in the
     raw message. When a key repeats, the first wins.
     """
+    pairs = split_tab_separated(text)
+    if pairs is not None:
+        return pairs
+    return split_at_key_candidates(text)
+
+
+def split_at_key_candidates(text: str) -> dict[str, str]:
+    """Split ``text`` like ``split_key_values``, for any layout of keys and separators."""
     pairs: dict[str, str] = {}
     name: str | None = None
     value_start = 0
@@ -76,6 +84,29 @@ def split_key_values(text: str) -> dict[str, str]:
 
     if name is not None:
         _add_value(pairs, name, text[value_start:])
+    return pairs
+
+
+def split_tab_separated(text: str) -> dict[str, str] | None:
+    """Split the layout Lambda writes, or return None for any other text.
+
+    That layout is known keys, each followed by ``": "`` and a value with no colon and no
+    surrounding whitespace, separated by TABs and line feeds. Because every key candidate
+    ends in a colon, such text contains no candidate besides its keys, so
+    ``split_at_key_candidates`` returns the same pairs.
+    """
+    if "\r" in text:
+        return None
+
+    pairs: dict[str, str] = {}
+    for segment in text.replace("\n", "\t").split("\t"):
+        if not segment:
+            continue
+        key, separator, value = segment.partition(": ")
+        name = _KNOWN_KEYS.get(key)
+        if name is None or not separator or ":" in value or value.strip() != value:
+            return None
+        pairs.setdefault(name, value)
     return pairs
 
 

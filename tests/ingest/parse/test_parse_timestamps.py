@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from loglake.ingest.parse import timestamps
 from loglake.ingest.parse.timestamps import epoch_to_ms, parse_timestamp
 
 TEXT_CASES = [
@@ -83,3 +86,83 @@ def test_epoch_to_ms_units(value: float, expected_ms: int) -> None:
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 10**21, 1e300])
 def test_epoch_to_ms_invalid(value: float) -> None:
     assert epoch_to_ms(value) is None
+
+
+# Fields around the edges of their ranges, so the cached forms meet invalid dates and times.
+YEARS = st.sampled_from(
+    ["0000", "0001", "1970", "2024", "2026", "9999", "12a4", "\u0662\u0660\u0662\u0664"]
+)
+TWO_DIGITS = st.sampled_from(["00", "01", "02", "12", "13", "23", "24", "28", "29", "30", "31"])
+MORE_DIGITS = TWO_DIGITS | st.sampled_from(["59", "60", "99", "1x", "\u06631"])
+
+
+@st.composite
+def second_texts(draw: st.DrawFn) -> str:
+    """Draw 19 characters shaped like ``YYYY-MM-DDTHH:MM:SS``, valid or not."""
+    year = draw(YEARS)
+    dash = draw(st.sampled_from(["-", "-", "/", ":"]))
+    tee = draw(st.sampled_from(["T", "T", " ", "t"]))
+    colons = [draw(st.sampled_from([":", ":", "-", "+"])) for _ in range(2)]
+    month, day, hour = draw(TWO_DIGITS), draw(TWO_DIGITS), draw(TWO_DIGITS)
+    minute, second = draw(MORE_DIGITS), draw(MORE_DIGITS)
+    return f"{year}{dash}{month}{dash}{day}{tee}{hour}{colons[0]}{minute}{colons[1]}{second}"
+
+
+def reference_parse(text: str) -> int | None:
+    """Parse ``text`` the way parse_timestamp did before it cached seconds and dates."""
+    if len(text) == 24 and text[23] == "Z" and text[19] == "." and text[10] == "T":
+        prefix = timestamps._parse_any_text(text[:19])
+        fraction = text[20:23]
+        if prefix is None or not (fraction.isascii() and fraction.isdigit()):
+            return None
+        return prefix // 1000 * 1000 + int(fraction)
+    return timestamps._parse_any_text(text)
+
+
+EDGE_SECONDS = [
+    "2024-01-01T24:00:00",
+    "2024-01-01T23:60:00",
+    "2024-01-01T23:59:60",
+    "2024-01-01T23:59:59",
+    "2024-02-29T00:00:00",
+    "2023-02-29T00:00:00",
+    "0000-01-01T00:00:00",
+    "0001-01-01T00:00:00",
+    "9999-12-31T23:59:59",
+    "2024-01-01T12:00+01",
+    "2024-01-01T12:00-0100"[:19],
+    "2024/01/01T12:00:00",
+    "2024-01-01T12:0\u0663:00",
+]
+
+
+@pytest.mark.parametrize("second", EDGE_SECONDS)
+def test_cached_forms_edges(second: str) -> None:
+    for text in (second + "Z", second + ".123Z", second):
+        assert parse_timestamp(text) == reference_parse(text)
+
+
+@settings(max_examples=600)
+@given(second=second_texts(), fraction=st.sampled_from(["000", "551", "5x1", "\u0663\u0660\u0660"]))
+def test_cached_forms_match_general_parser(second: str, fraction: str) -> None:
+    for text in (second + "Z", f"{second}.{fraction}Z", second):
+        assert parse_timestamp(text) == reference_parse(text)
+
+
+@settings(max_examples=300)
+@given(text=st.text(st.sampled_from("0123456789-/:T Z.+"), min_size=19, max_size=24))
+def test_any_short_text_matches_general_parser(text: str) -> None:
+    assert parse_timestamp(text) == reference_parse(text)
+
+
+@settings(max_examples=600)
+@given(
+    second=second_texts(),
+    fraction=st.sampled_from(["", ".1", ",30", ".306", ",1234", ".837123", ".123456789", "."]),
+    zone=st.sampled_from(["", "Z", "+0000", "+00:00", "+00", "-00:00", "+0100", " +0000", "z"]),
+    name=st.sampled_from(["", " EDT", " UTC"]),
+)
+def test_utc_forms_match_general_parser(second: str, fraction: str, zone: str, name: str) -> None:
+    text = second + fraction + zone + name
+
+    assert parse_timestamp(text) == reference_parse(text)
