@@ -77,8 +77,8 @@ def run_insights_athena(
     """Compile an Insights query to Athena's SQL and run it in the target's workgroup.
 
     Raises ``InsightsError`` for query text that does not compile for Athena and
-    ``AthenaError`` when Athena rejects or fails the statement. ``dialect`` carries what
-    the lake's compaction state asks Athena to skip (see ``read_compaction_state``).
+    ``AthenaError`` when Athena rejects or fails the statement. ``dialect`` contains the
+    objects and hours that Athena skips, from ``read_compaction_state``.
     """
     compiled = compile_query(text, scope, parameters, row_limit, dialect=dialect)
     # The probe requests one row more than the limit, so no more rows are read.

@@ -252,7 +252,7 @@ def _athena_target(
 
 
 def _athena_dialect(lake: str, scope: QueryScope) -> AthenaDialect:
-    """Return Athena's dialect with what the lake's compaction state asks it to skip."""
+    """Return Athena's dialect, with the objects and hours that compaction leaves to skip."""
     if not lake.startswith("s3://"):
         click.echo(
             f"note: the lake {lake} is not an s3:// URL, so loglake cannot read its "

@@ -57,7 +57,7 @@ _TRINO_UNITS = {
 
 @dataclass(frozen=True, slots=True)
 class CompactionState:
-    """What a reader of every object under the table's prefix must skip to read each event once.
+    """The objects and hours to skip, so that a reader of every object reads each event once.
 
     ``replaced`` lists the URLs of objects that a merged object replaced and that are not yet
     deleted. ``overlapping`` lists the hours, as (date, hour), where a merged object and other
@@ -401,7 +401,7 @@ class Dialect:
 class AthenaDialect(Dialect):
     """Athena engine version 3 (Trino) over the Glue tables of the stack.
 
-    The Glue ``logs`` table reads every object under its prefix and knows nothing of
+    The Glue ``logs`` table reads every object under its prefix and ignores
     compaction's manifests. With a ``CompactionState`` from a listing of the lake, the first
     block leaves out the replaced objects by ``"$path"`` and keeps one row per event in the
     overlapping hours. Without one, it keeps one row per log group, stream and event ID
@@ -714,7 +714,7 @@ def _java_replacement(replacement: str) -> str:
 
 
 class UnsupportedFeature(ValueError):
-    """Part of a query that the dialect cannot express; the message says what to write."""
+    """Part of a query that the dialect cannot express; the message names what to write."""
 
 
 _STRFTIME_TO_TRINO = {
