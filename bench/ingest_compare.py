@@ -206,9 +206,9 @@ def _filled_rows(first: Path, second: Path, filled: frozenset[str]) -> int | Non
         if name not in filled:
             return None
         was_null = pc.is_null(baseline[name])
-        kept = pc.equal(baseline[name], changed[name])
+        unchanged = pc.equal(baseline[name], changed[name])
         # A row is allowed to differ only where the baseline has null.
-        if not pc.all(pc.or_(was_null, kept)).as_py():
+        if not pc.all(pc.or_(was_null, unchanged)).as_py():
             return None
         count += pc.sum(pc.and_(was_null, pc.is_valid(changed[name]))).as_py() or 0
     return count

@@ -1,7 +1,7 @@
 """Deliveries of unusual log lines, to check that two versions of ingest write the same rows.
 
 The sample generator (``loglake.demo``) writes the line shapes of six well-behaved functions.
-This corpus adds the shapes it lacks. It holds every line of the parser fixtures in
+This corpus adds the shapes it lacks. It contains every line of the parser fixtures in
 ``tests/events/lines``, and copies of those lines altered the way consoles, tools and
 truncation alter them. It adds text after each prefix the parsers dispatch on, lone
 surrogates, non-ASCII text, and events without an ID or with a missing or out-of-range

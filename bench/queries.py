@@ -82,6 +82,16 @@ def saved_queries(cases: tuple[QueryCase, ...]) -> tuple[dict[str, SavedQuery], 
     return {name: saved[name] for name in names}, sorted(saved.keys() - names)
 
 
+def insights_of(
+    case: QueryCase, saved: dict[str, SavedQuery], values: dict[str, str]
+) -> tuple[str, dict[str, ParameterValue]]:
+    """Return a case's Insights text and parameter values, from the case or its saved query."""
+    filled = {name: fill_template(value, values) for name, value in case.parameters.items()}
+    if case.insights is not None:
+        return case.insights, dict(filled)
+    return saved[case.name].query, bind_parameters(saved[case.name], filled)
+
+
 def run_cases(
     cases: tuple[QueryCase, ...], inputs: QueryInputs, *, repeat: int, slow_budget: float
 ) -> list[CaseResult]:
@@ -105,12 +115,7 @@ def run_cases(
 
     results = []
     for case in cases:
-        filled = {name: fill_template(value, values) for name, value in case.parameters.items()}
-        parameters: dict[str, ParameterValue] = dict(filled)
-        insights = case.insights
-        if insights is None:
-            insights = saved[case.name].query
-            parameters = bind_parameters(saved[case.name], filled)
+        insights, parameters = insights_of(case, saved, values)
         sql = fill_template(case.sql, values)
         ndjson_sql = fill_template(case.ndjson_sql or case.sql, values)
 

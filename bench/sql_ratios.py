@@ -23,13 +23,12 @@ from pathlib import Path
 from bench.corpus import load_corpus, parse_size
 from bench.ingest_rates import measure_ingest
 from bench.needles import pick_needles
-from bench.queries import fill_template, saved_queries
+from bench.queries import fill_template, insights_of, saved_queries
 from bench.query_cases import ACCEPTANCE_CASES, ROW_LIMIT, SAVED_QUERY_CASES
 from bench.run import EVENT_ID, size_label
 from bench.timing import format_seconds
-from loglake.analytics.insights import ParameterValue, QueryScope, compile_query
+from loglake.analytics.insights import QueryScope, compile_query
 from loglake.analytics.lake import open_lake
-from loglake.analytics.saved_queries import bind_parameters
 from loglake.analytics.sql import run_select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,12 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| question | loglake (Insights) | hand-written SQL | loglake ÷ SQL |")
     print("| --- | --- | --- | --- |")
     for case in cases:
-        filled = {name: fill_template(value, values) for name, value in case.parameters.items()}
-        parameters: dict[str, ParameterValue] = dict(filled)
-        text = case.insights
-        if text is None:
-            text = saved[case.name].query
-            parameters = bind_parameters(saved[case.name], filled)
+        text, parameters = insights_of(case, saved, values)
         compiled = compile_query(text, scope, parameters, ROW_LIMIT).probe_sql
         hand_written = fill_template(case.sql, values)
         loglake_seconds, sql_seconds = _alternate(

@@ -188,18 +188,16 @@ def query(
         start=range_start, end=range_end, log_groups=log_groups, functions=functions, now=now
     )
 
-    dialect: Dialect = _athena_dialect(lake, scope) if engine == "athena" else DUCKDB
+    athena = _athena_dialect(lake, scope) if engine == "athena" else None
+    dialect: Dialect = athena or DUCKDB
     try:
         if explain:
             compiled = compile_query(source.text, scope, parameters, row_limit, dialect)
             _print_warnings(compiled.warnings)
             click.echo(compiled.sql)
             return
-        if target is not None:
-            assert isinstance(dialect, AthenaDialect)
-            _run_in_athena(
-                target, dialect, source.text, scope, parameters, row_limit, output_format
-            )
+        if target is not None and athena is not None:
+            _run_in_athena(target, athena, source.text, scope, parameters, row_limit, output_format)
             return
         opened = open_lake(lake, endpoint_url=load_settings().s3_endpoint_url)
         outcome: InsightsResult = run_interruptibly(

@@ -106,10 +106,10 @@ def _drop_own_log_group(records: list[DecodedRecord]) -> int:
 
     dropped = 0
     for record in records:
-        kept = [batch for batch in record.batches if batch.log_group != _own_log_group]
-        if len(kept) != len(record.batches):
-            dropped += record.event_count - sum(len(batch.events) for batch in kept)
-            record.batches = kept
+        other_groups = [batch for batch in record.batches if batch.log_group != _own_log_group]
+        if len(other_groups) != len(record.batches):
+            dropped += record.event_count - sum(len(batch.events) for batch in other_groups)
+            record.batches = other_groups
     return dropped
 
 
